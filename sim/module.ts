@@ -1,0 +1,131 @@
+import { ErrorCodes, SimError } from './errors.ts';
+import { checkName } from './names.ts';
+import { In, Out, type Port } from './port.ts';
+import { Signal, type SignalOptions } from './signal.ts';
+import type { Simulator } from './simulator.ts';
+import type { ScopeView } from './trace.ts';
+
+/** Anything a process can be sensitive to: a signal or a port bound to one. */
+export type Trigger = Signal<any> | Port<any>;
+
+/**
+ * A node of the design hierarchy. Subclasses declare ports, signals and child modules in their
+ * constructor and register processes; the parent binds the ports. After `Simulator.elaborate()` the
+ * structure is frozen.
+ */
+export class Module implements ScopeView {
+  readonly sim: Simulator;
+  readonly parent: Module | null;
+  readonly path: string;
+  readonly children: Module[] = [];
+  readonly signals: Signal<any>[] = [];
+  readonly ports: Port<any>[] = [];
+  private readonly names = new Set<string>();
+
+  constructor(
+    parent: Module | Simulator,
+    readonly name: string,
+  ) {
+    if (parent instanceof Module) {
+      this.sim = parent.sim;
+      this.parent = parent;
+      this.path = `${parent.path}.${name}`;
+      checkName(name, this.path);
+      parent.claimName(name, this.path);
+      parent.children.push(this);
+    } else {
+      this.sim = parent;
+      this.parent = null;
+      this.path = name;
+      checkName(name, name);
+      parent.addRoot(this);
+    }
+  }
+
+  /** Declare a signal in this module's scope. It is driven by this module unless an Out port claims it. */
+  signal<T = number>(name: string, width: number, options?: SignalOptions<T>): Signal<T> {
+    this.assertNotFrozen(`declare signal ${this.path}.${name}`);
+    checkName(name, `${this.path}.${name}`);
+    this.claimName(name, `${this.path}.${name}`);
+    const s = new Signal<T>(this.sim, this, name, width, options);
+    this.signals.push(s);
+    return s;
+  }
+
+  input<T = number>(name: string, width: number): In<T> {
+    return this.addPort(new In<T>(this, name, width));
+  }
+
+  output<T = number>(name: string, width: number): Out<T> {
+    return this.addPort(new Out<T>(this, name, width));
+  }
+
+  /** A clocked process: `fn` runs after each rising edge of `clk`, reading the values from before it. */
+  onRising(clk: Trigger, fn: () => void): void {
+    this.sim.addEdgeProcess(this, clk, 'rising', fn);
+  }
+
+  onFalling(clk: Trigger, fn: () => void): void {
+    this.sim.addEdgeProcess(this, clk, 'falling', fn);
+  }
+
+  /** A combinational process: runs once at time 0 and again in every delta after any input changes. */
+  comb(inputs: readonly Trigger[], fn: () => void): void {
+    this.sim.addCombProcess(this, inputs, fn);
+  }
+
+  /** Start an async testbench process (cocotb style); see sim/triggers.ts. */
+  fork(body: () => Promise<void>): Promise<void> {
+    return this.sim.fork(this, body);
+  }
+
+  /** Tell the progress watchdog that this module moved data this cycle. */
+  progress(): void {
+    this.sim.progress();
+  }
+
+  /**
+   * For deadlock diagnosis: what this module waits on right now, or null if it is not blocked.
+   * Components override it, e.g. "skip FIFO full (512/512)" or "waiting for main-path input row 3".
+   */
+  blockedOn(): string | null {
+    return null;
+  }
+
+  /** All modules below this one, depth first, this one included. */
+  *walk(): Generator<Module> {
+    yield this;
+    for (const c of this.children) yield* c.walk();
+  }
+
+  assertNotFrozen(what: string): void {
+    if (this.sim.elaborated) {
+      throw new SimError({
+        code: ErrorCodes.FROZEN,
+        message: `cannot ${what}: the design was elaborated and is frozen`,
+        paths: [this.path],
+        hint: 'build the whole design (modules, signals, bindings) before the first run()',
+      });
+    }
+  }
+
+  private addPort<P extends Port<any>>(port: P): P {
+    this.assertNotFrozen(`declare port ${port.path}`);
+    checkName(port.name, port.path);
+    this.claimName(port.name, port.path);
+    this.ports.push(port);
+    return port;
+  }
+
+  private claimName(name: string, path: string): void {
+    if (this.names.has(name)) {
+      throw new SimError({
+        code: ErrorCodes.BAD_NAME,
+        message: `${path}: the name '${name}' is already used in ${this.path} by another module, signal or port`,
+        paths: [path],
+        hint: 'names are unique within a module (they become one VCD scope)',
+      });
+    }
+    this.names.add(name);
+  }
+}

@@ -1,0 +1,526 @@
+import { ClockDriver, type ClockOptions } from './clock.ts';
+import { ErrorCodes, SimError } from './errors.ts';
+import { EventQueue, type TimedEvent } from './event-queue.ts';
+import type { Module, Trigger } from './module.ts';
+import { claimDriver, Port } from './port.ts';
+import { Process, type ProcessOwner } from './process.ts';
+import type { Signal, SignalHost } from './signal.ts';
+import { formatTimescale, parseTimescale, toSteps, type Timescale, type TimeUnit } from './time.ts';
+import type { DesignView, TraceSink } from './trace.ts';
+
+export interface SimulatorOptions {
+  /** Length of one integer time step, e.g. '1ps' (default) or '1ns'. */
+  timescale?: string;
+  /** Delta cycles allowed in one time step before a combinational loop is reported (default 100000). */
+  maxDeltas?: number;
+}
+
+/** How long `run()` goes on. Exactly one bound should be given; `until` may be combined with the others. */
+export interface RunOptions {
+  /** Run for this much time (in `unit`, default the timescale's step). */
+  time?: number;
+  unit?: TimeUnit;
+  /** Run for this many rising edges of `clock`. */
+  cycles?: number;
+  clock?: Signal<number>;
+  /** Stop after the first time step (or, with `clock`, rising edge) at which this returns true. */
+  until?: () => boolean;
+}
+
+/** Why `run()` returned. */
+export type StopReason = 'time' | 'cycles' | 'until' | 'stopped' | 'idle';
+
+const KERNEL: ProcessOwner = { path: '(kernel)' };
+
+/**
+ * The discrete-event kernel. Each time step runs delta cycles of *evaluate* (run every triggered process;
+ * writes are only requested) and *update* (apply the requested writes; every changed signal wakes its
+ * processes for the next delta) until nothing changes. Then time advances to the next timed event.
+ * Process order inside one evaluate phase cannot change any result, because no write is visible
+ * before the update phase: the simulation is deterministic by construction. See docs/timing-model.md.
+ */
+export class Simulator implements SignalHost {
+  readonly timescale: Timescale;
+  readonly maxDeltas: number;
+  time = 0;
+  delta = 0;
+  activeOwner: object | null = null;
+  elaborated = false;
+
+  private readonly roots: Module[] = [];
+  private readonly clocks: ClockDriver[] = [];
+  private readonly combProcesses: Process[] = [];
+  private readonly sinks: TraceSink[] = [];
+  private readonly queue = new EventQueue();
+  private updates: Signal<any>[] = [];
+  private runnable: Process[] = [];
+  private resumes: (() => void)[] = [];
+  private settledWaiters: (() => void)[] = [];
+  private traceChanged: Signal<any>[] = [];
+  private current: Process | null = null;
+  private stopRequested = false;
+  private failure: { owner: ProcessOwner; error: unknown } | null = null;
+  private loopWatch: Set<Signal<any>> | null = null;
+  private readonly lateBindings: (() => void)[] = [];
+  private closed = false;
+  private deferredError: SimError | null = null;
+  /** Bumped by components when they move data; read by the progress watchdog. */
+  progressCount = 0;
+
+  constructor(options: SimulatorOptions = {}) {
+    this.timescale = parseTimescale(options.timescale ?? '1ps');
+    const maxDeltas = options.maxDeltas ?? 100_000;
+    if (!Number.isSafeInteger(maxDeltas) || maxDeltas < 2) {
+      throw new SimError({
+        code: ErrorCodes.BAD_PARAMETER,
+        message: `maxDeltas must be a whole number >= 2, got ${maxDeltas}`,
+      });
+    }
+    this.maxDeltas = maxDeltas;
+  }
+
+  // ---- construction -------------------------------------------------------------------------------
+
+  /** Convert an amount of time into steps of this simulator's timescale (exactly, or an error). */
+  steps(amount: number, unit: TimeUnit): number {
+    return toSteps(amount, unit, this.timescale);
+  }
+
+  /** `amount` in `unit`, or in time steps when no unit is given; must be exact. */
+  stepsOf(amount: number, unit: TimeUnit | undefined, what: string): number {
+    if (unit !== undefined) return toSteps(amount, unit, this.timescale, what);
+    if (!Number.isSafeInteger(amount) || amount < 0) {
+      throw new SimError({
+        code: ErrorCodes.BAD_PARAMETER,
+        message: `${what}: ${amount} is not a whole, non-negative number of time steps`,
+      });
+    }
+    return amount;
+  }
+
+  /** Declare a clock signal `name` in `parent`, driven by the kernel. Period and phase are in `unit`. */
+  clock(
+    parent: Module,
+    name: string,
+    options: { period: number; unit?: TimeUnit; phase?: number; duty?: number },
+  ): Signal<number> {
+    const unit = options.unit ?? this.timescale.unit;
+    const sig = parent.signal(name, 1);
+    const period = toSteps(options.period, unit, this.timescale, `clock ${sig.path} period`);
+    const phase =
+      options.phase === undefined ? undefined : toSteps(options.phase, unit, this.timescale, `clock ${sig.path} phase`);
+    const opts: ClockOptions = { period, duty: options.duty };
+    if (phase !== undefined) opts.phase = phase;
+    const driver = new ClockDriver(sig, opts, (ev, at) => this.queue.push(ev, at));
+    claimDriver(sig, driver, driver.path);
+    this.clocks.push(driver);
+    return sig;
+  }
+
+  /** The clock driver of a clock signal made by `clock()`, for its period and edge count. */
+  clockOf(sig: Signal<number>): ClockDriver {
+    const d = this.clocks.find((c) => c.signal === sig);
+    if (!d) {
+      throw new SimError({
+        code: ErrorCodes.BAD_PARAMETER,
+        message: `${sig.path} is not a clock made by Simulator.clock()`,
+        paths: [sig.path],
+      });
+    }
+    return d;
+  }
+
+  addRoot(m: Module): void {
+    if (this.elaborated) this.frozen(`add top-level module ${m.path}`);
+    if (this.roots.some((r) => r.name === m.name)) {
+      throw new SimError({
+        code: ErrorCodes.BAD_NAME,
+        message: `a top-level module named '${m.name}' already exists`,
+        paths: [m.path],
+      });
+    }
+    this.roots.push(m);
+  }
+
+  addEdgeProcess(owner: Module, trigger: Trigger, edge: 'rising' | 'falling', fn: () => void): void {
+    if (this.elaborated) this.frozen(`add a process to ${owner.path}`);
+    const p = new Process(owner, edge, fn, this);
+    this.resolveLater(trigger, (sig) => {
+      if (sig.width !== 1) {
+        throw new SimError({
+          code: ErrorCodes.WIDTH_MISMATCH,
+          message: `${owner.path}: an edge process needs a 1-bit clock, but ${sig.path} is ${sig.width} bits`,
+          paths: [owner.path, sig.path],
+        });
+      }
+      (edge === 'rising' ? sig.onRise : sig.onFall).push(p);
+    });
+  }
+
+  addCombProcess(owner: Module, inputs: readonly Trigger[], fn: () => void): void {
+    if (this.elaborated) this.frozen(`add a process to ${owner.path}`);
+    const p = new Process(owner, 'comb', fn, this);
+    for (const t of inputs) this.resolveLater(t, (sig) => sig.onChange.push(p));
+    this.combProcesses.push(p);
+  }
+
+  /** Record waveforms into `sink` (call before the first run). */
+  trace(sink: TraceSink): void {
+    if (this.elaborated) this.frozen('add a trace sink');
+    this.sinks.push(sink);
+  }
+
+  // ---- elaboration --------------------------------------------------------------------------------
+
+  /** Check the structure, freeze it and prepare time 0. Called by the first `run()`. */
+  elaborate(): void {
+    if (this.elaborated) return;
+    const unbound: string[] = [];
+    for (const root of this.roots) {
+      for (const m of root.walk()) {
+        for (const port of m.ports) if (!port.isBound) unbound.push(port.path);
+        for (const s of m.signals) if (s.driver === null) claimDriver(s, m, m.path);
+      }
+    }
+    if (unbound.length) {
+      throw new SimError({
+        code: ErrorCodes.UNBOUND_PORT,
+        message: `${unbound.length} port(s) were never bound: ${unbound.join(', ')}`,
+        paths: unbound,
+        hint: 'bind every port to a signal (port.bind(sig)) before the first run()',
+      });
+    }
+    for (const resolveLate of this.lateBindings) resolveLate();
+    this.lateBindings.length = 0;
+    this.elaborated = true;
+    this.openTraces();
+    for (const c of this.clocks) c.start();
+    for (const p of this.combProcesses) p.wake();
+  }
+
+  /** A view of the hierarchy for tracers and tools. */
+  design(): DesignView {
+    return {
+      timescale: formatTimescale(this.timescale),
+      roots: this.roots,
+      clocks: this.clocks.map((c) => c.signal),
+    };
+  }
+
+  get topModules(): readonly Module[] {
+    return this.roots;
+  }
+
+  // ---- running ------------------------------------------------------------------------------------
+
+  /**
+   * Simulate until the bound in `options` is reached, `stop()` is called, or nothing is left to do.
+   * Throws a SimError on any failure; trace sinks are then closed with the error so files stay complete.
+   */
+  async run(options: RunOptions = {}): Promise<StopReason> {
+    this.elaborate();
+    if (this.closed) {
+      throw new SimError({ code: ErrorCodes.FROZEN, message: 'run() after close(): the simulation has ended' });
+    }
+    const endTime = this.endTimeOf(options);
+    const clock = options.clock ? this.clockOf(options.clock) : null;
+    if (options.cycles !== undefined && !clock) {
+      throw new SimError({
+        code: ErrorCodes.BAD_PARAMETER,
+        message: 'run({cycles}) needs the clock whose rising edges it counts: run({cycles, clock})',
+      });
+    }
+    const endCycle = clock && options.cycles !== undefined ? clock.cycles + options.cycles : Infinity;
+    const until = options.until;
+    this.stopRequested = false;
+    let seenCycles = clock ? clock.cycles : 0;
+    try {
+      for (;;) {
+        await this.settle();
+        this.endTimeStep();
+        if (this.deferredError) throw this.deferredError;
+        if (this.stopRequested) return 'stopped';
+        const edged = clock !== null && clock.cycles !== seenCycles;
+        if (clock) seenCycles = clock.cycles;
+        if (clock && clock.cycles >= endCycle) return 'cycles';
+        if (until && (clock === null || edged) && until()) return 'until';
+        const next = this.queue.peekTime();
+        if (next === Infinity) return 'idle';
+        if (next > endTime) {
+          this.time = endTime;
+          this.delta = 0;
+          return 'time';
+        }
+        this.advanceTo(next);
+      }
+    } catch (err) {
+      const error = this.wrap(err);
+      await this.closeSinks(error);
+      throw error;
+    }
+  }
+
+  /**
+   * Fail the simulation at the end of the current time step: the step's values still reach the trace
+   * (e.g. a deadlock marker), then run() throws `error`.
+   */
+  fail(error: SimError): void {
+    if (this.deferredError === null) this.deferredError = error;
+  }
+
+  /** Ask the running simulation to stop at the end of the current time step. */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  /** Finish every trace sink (writes the final time marker). Call once when the simulation is over. */
+  async close(): Promise<void> {
+    await this.closeSinks();
+  }
+
+  /** Called by components when data moves; the watchdog counts it. */
+  progress(): void {
+    this.progressCount++;
+  }
+
+  // ---- SignalHost / ProcessQueue ------------------------------------------------------------------
+
+  requestUpdate(sig: Signal<any>): void {
+    this.updates.push(sig);
+  }
+
+  schedule(p: Process): void {
+    this.runnable.push(p);
+  }
+
+  // ---- async testbench support (used by sim/triggers.ts) ------------------------------------------
+
+  /** Start an async testbench process owned by `owner`; it first runs in the next evaluate phase. */
+  fork(owner: ProcessOwner, body: () => Promise<void>): Promise<void> {
+    const started = new Promise<void>((resolve) => this.resumes.push(resolve));
+    const run = started.then(body);
+    run.catch((error: unknown) => {
+      if (this.failure === null) this.failure = { owner, error };
+    });
+    return run;
+  }
+
+  /** Resume `resolve` in the next evaluate phase of the current time step. */
+  resumeNextDelta(resolve: () => void): void {
+    this.resumes.push(resolve);
+  }
+
+  /** Resume `resolve` once the current time step has settled (no more delta cycles pending). */
+  resumeWhenSettled(resolve: () => void): void {
+    this.settledWaiters.push(resolve);
+  }
+
+  /** Resume `resolve` in the first evaluate phase at time now + `steps`. */
+  resumeAfter(steps: number, resolve: () => void): void {
+    const ev: TimedEvent = { at: 0, seq: 0, fire: () => this.resumes.push(resolve) };
+    this.queue.push(ev, this.time + steps);
+  }
+
+  // ---- the delta loop -----------------------------------------------------------------------------
+
+  private async settle(): Promise<void> {
+    for (;;) {
+      this.evaluate();
+      if (this.resumes.length) await this.resumeCoroutines();
+      if (this.updates.length === 0) {
+        if (this.runnable.length) continue;
+        if (this.settledWaiters.length === 0) return;
+        this.resumes.push(...this.settledWaiters);
+        this.settledWaiters.length = 0;
+        continue;
+      }
+      this.update();
+      if (++this.delta >= this.maxDeltas - 16) this.watchForLoop();
+    }
+  }
+
+  private evaluate(): void {
+    const r = this.runnable;
+    for (let i = 0; i < r.length; i++) {
+      const p = r[i]!;
+      p.scheduled = false;
+      this.current = p;
+      this.activeOwner = p.owner;
+      p.fn();
+    }
+    r.length = 0;
+    this.current = null;
+    this.activeOwner = null;
+  }
+
+  private update(): void {
+    const ups = this.updates;
+    const watch = this.loopWatch;
+    for (let i = 0; i < ups.length; i++) {
+      const s = ups[i]!;
+      s.pending = false;
+      const v = s.next;
+      const old = s.value;
+      if (v === old) continue;
+      s.value = v;
+      if (s.traced && !s.traceDirty) {
+        s.traceDirty = true;
+        this.traceChanged.push(s);
+      }
+      const oc = s.onChange;
+      for (let j = 0; j < oc.length; j++) oc[j]!.wake();
+      if (old === 0 && v === 1) {
+        const l = s.onRise;
+        for (let j = 0; j < l.length; j++) l[j]!.wake();
+      } else if (old === 1 && v === 0) {
+        const l = s.onFall;
+        for (let j = 0; j < l.length; j++) l[j]!.wake();
+      }
+      if (s.waiters !== null) this.checkWaiters(s, old, v);
+      if (watch !== null) watch.add(s);
+    }
+    ups.length = 0;
+  }
+
+  private checkWaiters(s: Signal<any>, old: unknown, v: unknown): void {
+    const keep = [];
+    for (const w of s.waiters!) {
+      if (w.matches(old, v)) this.resumes.push(() => w.resume());
+      else keep.push(w);
+    }
+    s.waiters = keep.length ? keep : null;
+  }
+
+  /**
+   * Coroutines resumed in this evaluate phase run as promise continuations. Their writes are
+   * requested like any process's; we wait one macrotask so every continuation has run up to its next
+   * `await` of a kernel trigger before the update phase.
+   */
+  private async resumeCoroutines(): Promise<void> {
+    while (this.resumes.length) {
+      const batch = this.resumes;
+      this.resumes = [];
+      for (const r of batch) r();
+      await new Promise<void>((done) => setImmediate(done));
+      if (this.failure) {
+        const { owner, error } = this.failure;
+        throw this.processError(owner, error);
+      }
+    }
+  }
+
+  private endTimeStep(): void {
+    this.loopWatch = null;
+    const changed = this.traceChanged;
+    if (changed.length === 0) return;
+    for (const sink of this.sinks) sink.step(this.time, changed);
+    for (let i = 0; i < changed.length; i++) changed[i]!.traceDirty = false;
+    changed.length = 0;
+  }
+
+  private advanceTo(t: number): void {
+    this.time = t;
+    this.delta = 0;
+    const q = this.queue;
+    while (q.peekTime() === t) q.pop()!.fire();
+  }
+
+  private watchForLoop(): void {
+    if (this.loopWatch === null) {
+      this.loopWatch = new Set();
+      return;
+    }
+    if (this.delta < this.maxDeltas) return;
+    const signals = [...this.loopWatch];
+    const drivers = [...new Set(signals.map((s) => s.driverPath))];
+    throw new SimError({
+      code: ErrorCodes.COMBINATIONAL_LOOP,
+      message:
+        `delta cycles did not settle after ${this.maxDeltas} deltas: a combinational loop. ` +
+        `Signals still changing: ${signals.map((s) => s.path).join(', ')}; driven by: ${drivers.join(', ')}`,
+      paths: [...signals.map((s) => s.path), ...drivers],
+      time: this.time,
+      delta: this.delta,
+      hint: 'break the loop with a register, or raise maxDeltas if the design really needs that many',
+    });
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------------
+
+  private endTimeOf(options: RunOptions): number {
+    if (options.time === undefined) {
+      if (options.cycles === undefined && options.until === undefined && this.clocks.length > 0) {
+        throw new SimError({
+          code: ErrorCodes.BAD_PARAMETER,
+          message: 'run() of a design with clocks needs a bound: {time}, {cycles, clock} or {until}',
+          hint: 'a free-running clock never runs out of events, so an unbounded run would never return',
+        });
+      }
+      return Infinity;
+    }
+    return this.time + this.stepsOf(options.time, options.unit, 'run time');
+  }
+
+  /** Ports may be bound after a process names them: resolve them at elaboration. */
+  private resolveLater(t: Trigger, use: (sig: Signal<any>) => void): void {
+    if (t instanceof Port && !t.isBound) this.lateBindings.push(() => use(this.resolve(t)));
+    else use(this.resolve(t));
+  }
+
+  private resolve(t: Trigger): Signal<any> {
+    return t instanceof Port ? t.sig : t;
+  }
+
+  private openTraces(): void {
+    if (this.sinks.length === 0) return;
+    const design = this.design();
+    for (const root of this.roots) {
+      for (const m of root.walk()) {
+        for (const s of m.signals) {
+          if (s.untraced) continue;
+          s.traced = this.sinks.some((k) => !k.wants || k.wants(s, m.path));
+        }
+      }
+    }
+    for (const sink of this.sinks) sink.open(design);
+    process.once('exit', () => {
+      if (!this.closed) {
+        for (const sink of this.sinks) sink.close(this.time, new Error('process exited before Simulator.close()'));
+      }
+    });
+  }
+
+  private async closeSinks(error?: Error): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const sink of this.sinks) await sink.close(this.time, error);
+  }
+
+  private wrap(err: unknown): SimError {
+    if (err instanceof SimError) return err;
+    const owner = this.current?.owner ?? this.failure?.owner ?? KERNEL;
+    return this.processError(owner, err);
+  }
+
+  private processError(owner: ProcessOwner, error: unknown): SimError {
+    if (error instanceof SimError) return error;
+    const msg = error instanceof Error ? error.message : String(error);
+    return new SimError({
+      code: ErrorCodes.PROCESS_FAILED,
+      message: `process of ${owner.path} threw: ${msg}`,
+      paths: [owner.path],
+      time: this.time,
+      delta: this.delta,
+      hint: 'the original error is attached as `cause`',
+      cause: error,
+    });
+  }
+
+  private frozen(what: string): never {
+    throw new SimError({
+      code: ErrorCodes.FROZEN,
+      message: `cannot ${what}: the design was elaborated and is frozen`,
+      hint: 'build the whole design before the first run()',
+    });
+  }
+}

@@ -73,10 +73,10 @@ export class Signal<T = number> {
   driverPath = '';
   /** Processes woken when the value changes (any change). */
   readonly onChange: Wakeable[] = [];
-  /** Processes woken on a 0 -> 1 change (1-bit signals). */
-  readonly onRise: Wakeable[] = [];
-  /** Processes woken on a 1 -> 0 change (1-bit signals). */
-  readonly onFall: Wakeable[] = [];
+  /** Processes run on a 0 -> 1 change (1-bit signals), as a whole list. */
+  readonly onRise: EdgeProcess[] = [];
+  /** Processes run on a 1 -> 0 change (1-bit signals). */
+  readonly onFall: EdgeProcess[] = [];
 
   constructor(
     readonly host: SignalHost,
@@ -205,6 +205,12 @@ export interface SignalWaiter {
   /** Edge or value condition, checked in the update phase with the old and new value. */
   matches(oldValue: unknown, newValue: unknown): boolean;
   resume(): void;
+}
+
+/** A clocked process: its owner (for driver checks and messages) and its body. */
+export interface EdgeProcess {
+  readonly owner: object;
+  readonly fn: () => void;
 }
 
 /** A process or waiter that the kernel can wake. */

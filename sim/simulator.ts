@@ -4,7 +4,7 @@ import { EventQueue, type TimedEvent } from './event-queue.ts';
 import type { Module, Trigger } from './module.ts';
 import { claimDriver, Port } from './port.ts';
 import { Process, type ProcessOwner } from './process.ts';
-import type { Signal, SignalHost } from './signal.ts';
+import type { EdgeProcess, Signal, SignalHost } from './signal.ts';
 import { formatTimescale, parseTimescale, toSteps, type Timescale, type TimeUnit } from './time.ts';
 import type { DesignView, TraceSink } from './trace.ts';
 
@@ -52,8 +52,14 @@ export class Simulator implements SignalHost {
   private readonly combProcesses: Process[] = [];
   private readonly sinks: TraceSink[] = [];
   private readonly queue = new EventQueue();
-  private updates: Signal<any>[] = [];
-  private runnable: Process[] = [];
+  // Work lists are reused arrays with explicit counts: no reallocation per delta on the hot path.
+  private readonly updates: Signal<any>[] = [];
+  private nUpdates = 0;
+  private readonly runnable: Process[] = [];
+  private nRunnable = 0;
+  /** Edge-triggered process lists fired in the last update: run whole, without per-process wakes. */
+  private readonly edgeLists: EdgeProcess[][] = [];
+  private nEdgeLists = 0;
   private resumes: (() => void)[] = [];
   private settledWaiters: (() => void)[] = [];
   private traceChanged: Signal<any>[] = [];
@@ -63,6 +69,8 @@ export class Simulator implements SignalHost {
   private loopWatch: Set<Signal<any>> | null = null;
   private readonly lateBindings: (() => void)[] = [];
   private closed = false;
+  /** The current delta's coroutines were resumed; go on with its update phase. */
+  private resumedThisDelta = false;
   private deferredError: SimError | null = null;
   /** Bumped by components when they move data; read by the progress watchdog. */
   progressCount = 0;
@@ -236,7 +244,7 @@ export class Simulator implements SignalHost {
     let seenCycles = clock ? clock.cycles : 0;
     try {
       for (;;) {
-        await this.settle();
+        while (this.settle()) await this.resumeCoroutines();
         this.endTimeStep();
         if (this.deferredError) throw this.deferredError;
         if (this.stopRequested) return 'stopped';
@@ -286,11 +294,17 @@ export class Simulator implements SignalHost {
   // ---- SignalHost / ProcessQueue ------------------------------------------------------------------
 
   requestUpdate(sig: Signal<any>): void {
-    this.updates.push(sig);
+    const n = this.nUpdates;
+    if (n === this.updates.length) this.updates.push(sig);
+    else this.updates[n] = sig;
+    this.nUpdates = n + 1;
   }
 
   schedule(p: Process): void {
-    this.runnable.push(p);
+    const n = this.nRunnable;
+    if (n === this.runnable.length) this.runnable.push(p);
+    else this.runnable[n] = p;
+    this.nRunnable = n + 1;
   }
 
   // ---- async testbench support (used by sim/triggers.ts) ------------------------------------------
@@ -323,40 +337,65 @@ export class Simulator implements SignalHost {
 
   // ---- the delta loop -----------------------------------------------------------------------------
 
-  private async settle(): Promise<void> {
+  /**
+   * Run delta cycles at the current time until nothing changes. Returns true, without finishing, when
+   * testbench coroutines must be resumed first (the caller awaits them and calls again); the common
+   * case of pure hardware processes never awaits, which keeps the hot path synchronous.
+   */
+  private settle(): boolean {
     for (;;) {
-      this.evaluate();
-      if (this.resumes.length) await this.resumeCoroutines();
-      if (this.updates.length === 0) {
-        if (this.runnable.length) continue;
-        if (this.settledWaiters.length === 0) return;
-        this.resumes.push(...this.settledWaiters);
-        this.settledWaiters.length = 0;
-        continue;
+      if (!this.resumedThisDelta) {
+        this.evaluate();
+        if (this.resumes.length) {
+          this.resumedThisDelta = true;
+          return true;
+        }
       }
-      this.update();
+      this.resumedThisDelta = false;
+      if (this.nUpdates === 0) {
+        if (this.nRunnable === 0 && this.nEdgeLists === 0 && this.resumes.length === 0) {
+          if (this.settledWaiters.length === 0) return false;
+          this.resumes.push(...this.settledWaiters);
+          this.settledWaiters.length = 0;
+        }
+      } else {
+        this.update();
+      }
       if (++this.delta >= this.maxDeltas - 16) this.watchForLoop();
     }
   }
 
   private evaluate(): void {
+    const lists = this.edgeLists;
+    for (let i = 0; i < this.nEdgeLists; i++) {
+      const l = lists[i]!;
+      for (let j = 0; j < l.length; j++) {
+        const p = l[j]!;
+        this.current = p as Process;
+        this.activeOwner = p.owner;
+        p.fn();
+      }
+    }
+    this.nEdgeLists = 0;
     const r = this.runnable;
-    for (let i = 0; i < r.length; i++) {
+    // Wakes cannot happen during evaluate (writes only queue updates), so nRunnable is stable here.
+    for (let i = 0; i < this.nRunnable; i++) {
       const p = r[i]!;
       p.scheduled = false;
       this.current = p;
       this.activeOwner = p.owner;
       p.fn();
     }
-    r.length = 0;
+    this.nRunnable = 0;
     this.current = null;
     this.activeOwner = null;
   }
 
   private update(): void {
     const ups = this.updates;
+    const n = this.nUpdates;
     const watch = this.loopWatch;
-    for (let i = 0; i < ups.length; i++) {
+    for (let i = 0; i < n; i++) {
       const s = ups[i]!;
       s.pending = false;
       const v = s.next;
@@ -370,16 +409,21 @@ export class Simulator implements SignalHost {
       const oc = s.onChange;
       for (let j = 0; j < oc.length; j++) oc[j]!.wake();
       if (old === 0 && v === 1) {
-        const l = s.onRise;
-        for (let j = 0; j < l.length; j++) l[j]!.wake();
+        if (s.onRise.length) this.fireEdge(s.onRise);
       } else if (old === 1 && v === 0) {
-        const l = s.onFall;
-        for (let j = 0; j < l.length; j++) l[j]!.wake();
+        if (s.onFall.length) this.fireEdge(s.onFall);
       }
       if (s.waiters !== null) this.checkWaiters(s, old, v);
       if (watch !== null) watch.add(s);
     }
-    ups.length = 0;
+    this.nUpdates = 0;
+  }
+
+  private fireEdge(list: EdgeProcess[]): void {
+    const n = this.nEdgeLists;
+    if (n === this.edgeLists.length) this.edgeLists.push(list);
+    else this.edgeLists[n] = list;
+    this.nEdgeLists = n + 1;
   }
 
   private checkWaiters(s: Signal<any>, old: unknown, v: unknown): void {
@@ -397,15 +441,13 @@ export class Simulator implements SignalHost {
    * `await` of a kernel trigger before the update phase.
    */
   private async resumeCoroutines(): Promise<void> {
-    while (this.resumes.length) {
-      const batch = this.resumes;
-      this.resumes = [];
-      for (const r of batch) r();
-      await new Promise<void>((done) => setImmediate(done));
-      if (this.failure) {
-        const { owner, error } = this.failure;
-        throw this.processError(owner, error);
-      }
+    const batch = this.resumes;
+    this.resumes = [];
+    for (const r of batch) r();
+    await new Promise<void>((done) => setImmediate(done));
+    if (this.failure) {
+      const { owner, error } = this.failure;
+      throw this.processError(owner, error);
     }
   }
 

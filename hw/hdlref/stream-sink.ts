@@ -1,0 +1,37 @@
+import type { Module } from '../../sim/module.ts';
+import { StreamIn } from '../stream/stream.ts';
+import { Clocked, type Clocking } from './clocked.ts';
+import { CSUM_RESET, SNK_LFSR_RESET, fnvStep, gate, step32 } from './lfsr.ts';
+
+/** `stream_sink`: ready = gate(lfsr, P) (may drop at any time); checksums every word it takes. */
+export class StreamSink extends Clocked {
+  readonly s: StreamIn;
+  private lfsr = SNK_LFSR_RESET;
+  /** FNV-style checksum of the words taken (csum). */
+  csum = CSUM_RESET;
+  /** Words taken (rx_count). */
+  rx = 0;
+
+  constructor(parent: Module, name: string, clocking: Clocking, readonly pSnk = 12) {
+    super(parent, name, clocking);
+    this.s = new StreamIn(this, 's', 16);
+    const valid = () => this.s.valid.sig;
+    this.always(
+      () => {
+        this.lfsr = SNK_LFSR_RESET;
+        this.csum = CSUM_RESET;
+        this.rx = 0;
+        this.s.ready.sig.set(gate(this.lfsr, this.pSnk));
+      },
+      () => {
+        if (valid().value & this.s.ready.sig.value) {
+          this.csum = fnvStep(this.csum, this.s.data.sig.value);
+          this.rx++;
+          this.progress();
+        }
+        this.lfsr = step32(this.lfsr);
+        this.s.ready.sig.set(gate(this.lfsr, this.pSnk));
+      },
+    );
+  }
+}

@@ -1,0 +1,41 @@
+import type { Module } from '../../sim/module.ts';
+import { StreamOut } from '../stream/stream.ts';
+import { Clocked, type Clocking } from './clocked.ts';
+import { SRC_DATA_RESET, SRC_LFSR_RESET, gate, step16, step32 } from './lfsr.ts';
+
+/**
+ * `stream_src`: offers LFSR data words with LFSR-driven gaps. valid = hold | gate(lfsr, P); once valid it
+ * holds until taken. All outputs are functions of registers, so they are computed at the edge.
+ */
+export class StreamSource extends Clocked {
+  readonly m: StreamOut;
+  private lfsr = SRC_LFSR_RESET;
+  private hold = 0;
+  private word = SRC_DATA_RESET;
+  /** Words sent (tx_count). */
+  tx = 0;
+
+  constructor(parent: Module, name: string, clocking: Clocking, readonly pSrc = 12) {
+    super(parent, name, clocking);
+    this.m = new StreamOut(this, 'm', 16);
+    this.always(
+      () => this.load(SRC_LFSR_RESET, 0, SRC_DATA_RESET, 0),
+      () => {
+        const valid = this.m.valid.sig.value;
+        const ready = this.m.ready.sig.value;
+        const taken = valid & ready;
+        this.load(step32(this.lfsr), valid & (ready ^ 1), taken ? step16(this.word) : this.word, this.tx + taken);
+        if (taken) this.progress();
+      },
+    );
+  }
+
+  private load(lfsr: number, hold: number, word: number, tx: number): void {
+    this.lfsr = lfsr;
+    this.hold = hold;
+    this.word = word;
+    this.tx = tx;
+    this.m.valid.sig.set(hold | gate(lfsr, this.pSrc));
+    this.m.data.sig.set(word);
+  }
+}

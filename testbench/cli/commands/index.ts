@@ -1,0 +1,6 @@
+import type { Command } from 'commander';
+import type { CliIo } from '../io.ts';
+import { registerHdlBench } from './hdl-bench.ts';
+
+/** Every CLI command registers itself here (one line each). */
+export const commands: ((program: Command, io: CliIo) => void)[] = [registerHdlBench];

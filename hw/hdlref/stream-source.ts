@@ -10,7 +10,6 @@ import { SRC_DATA_RESET, SRC_LFSR_RESET, gate, step16, step32 } from './lfsr.ts'
 export class StreamSource extends Clocked {
   readonly m: StreamOut;
   private lfsr = SRC_LFSR_RESET;
-  private hold = 0;
   private word = SRC_DATA_RESET;
   /** Words sent (tx_count). */
   tx = 0;
@@ -32,7 +31,6 @@ export class StreamSource extends Clocked {
 
   private load(lfsr: number, hold: number, word: number, tx: number): void {
     this.lfsr = lfsr;
-    this.hold = hold;
     this.word = word;
     this.tx = tx;
     this.m.valid.sig.set(hold | gate(lfsr, this.pSrc));

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { HDL_DEFAULTS } from '../../../hw/hdlref/designs.ts';
-import { VcdWriter } from '../../../waves/vcd-writer.ts';
+import { WaveFiles } from '../../../waves/wave-files.ts';
 import { runHdlBench, type HdlDesign } from '../../hdl/hdl-bench.ts';
 import { integer, oneOf } from '../options.ts';
 import type { CliIo } from '../io.ts';
@@ -22,7 +22,7 @@ export function registerHdlBench(program: Command, io: CliIo): void {
     .option('--vcd <file>', 'dump the run to a VCD (and a .gtkw beside it)')
     .option('--json', 'print the result as JSON')
     .action(async (o) => {
-      const trace = o.vcd ? new VcdWriter({ path: o.vcd, gtkw: true }) : undefined;
+      const trace = o.vcd ? new WaveFiles({ vcd: o.vcd }) : undefined;
       const r = await runHdlBench({
         design: o.design as HdlDesign,
         params: { N: o.N, DEPTH: o.DEPTH, KIND: o.KIND, L: o.L, D: o.D, P_SRC: o.P_SRC, P_SNK: o.P_SNK },

@@ -1,0 +1,57 @@
+import type { Signal } from '../sim/signal.ts';
+import type { DesignView, TraceSink } from '../sim/trace.ts';
+import { writeGtkw } from './gtkw-writer.ts';
+import type { ScopeFilterOptions } from './scope-filter.ts';
+import { VcdWriter, type VcdWriterOptions } from './vcd-writer.ts';
+
+export interface WaveFilesOptions extends ScopeFilterOptions {
+  /** The VCD path; the `.gtkw` view goes beside it. */
+  vcd: string;
+  /** Extra VcdWriter options (date, window, gzip, ...). */
+  writer?: Omit<VcdWriterOptions, 'path' | 'stream' | keyof ScopeFilterOptions>;
+  /** Write the `.gtkw` save file (default true). */
+  gtkw?: boolean;
+}
+
+/**
+ * The trace sink every command uses: a streaming VCD plus a GTKWave save file beside it. When the
+ * simulation ends with an error (e.g. a deadlock), the view is rewritten with its primary marker on the
+ * failure time, so GTKWave opens on the moment things went wrong.
+ */
+export class WaveFiles implements TraceSink {
+  readonly writer: VcdWriter;
+  private design: DesignView | null = null;
+  /** Path of the `.gtkw` written, once open. */
+  gtkwPath: string | null = null;
+
+  constructor(private readonly options: WaveFilesOptions) {
+    const { vcd, writer, gtkw: _gtkw, ...filter } = options;
+    this.writer = new VcdWriter({ ...writer, ...filter, path: vcd });
+  }
+
+  open(design: DesignView): void {
+    this.writer.open(design);
+    this.design = design;
+    this.writeView();
+  }
+
+  step(time: number, changed: readonly Signal<any>[]): void {
+    this.writer.step(time, changed);
+  }
+
+  async close(time: number, error?: Error): Promise<void> {
+    await this.writer.close(time, error);
+    if (error) this.writeView(time);
+  }
+
+  private writeView(marker?: number): void {
+    if (this.options.gtkw === false || this.design === null) return;
+    const { vcd, writer: _w, gtkw: _g, ...filter } = this.options;
+    this.gtkwPath = writeGtkw(this.design, {
+      ...filter,
+      dumpfile: vcd,
+      layout: this.writer.declared ?? undefined,
+      ...(marker === undefined ? {} : { marker }),
+    });
+  }
+}

@@ -92,6 +92,12 @@ export class Module implements ScopeView {
     return null;
   }
 
+  /**
+   * Called once when the design is elaborated (every port bound), before time 0: the place to cache
+   * bound signals in fields so hot processes skip the port indirection (SystemC's end_of_elaboration).
+   */
+  endOfElaboration(): void {}
+
   /** All modules below this one, depth first, this one included. */
   *walk(): Generator<Module> {
     yield this;

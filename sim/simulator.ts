@@ -201,6 +201,7 @@ export class Simulator implements SignalHost {
     for (const resolveLate of this.lateBindings) resolveLate();
     this.lateBindings.length = 0;
     this.elaborated = true;
+    for (const root of this.roots) for (const m of root.walk()) m.endOfElaboration();
     this.openTraces();
     for (const c of this.clocks) c.start();
     for (const p of this.combProcesses) p.wake();

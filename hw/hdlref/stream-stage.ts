@@ -1,4 +1,5 @@
 import type { Module } from '../../sim/module.ts';
+import type { Signal } from '../../sim/signal.ts';
 import { StreamIn, StreamOut } from '../stream/stream.ts';
 import { Clocked, type Clocking } from './clocked.ts';
 
@@ -17,37 +18,51 @@ export class StreamStage extends Clocked {
   private outD = 0;
   private skidV = 0;
   private skidD = 0;
+  // Bound signals, cached at elaboration: this process runs once per stage per cycle.
+  private sValid!: Signal;
+  private sReady!: Signal;
+  private sData!: Signal;
+  private mValid!: Signal;
+  private mReady!: Signal;
+  private mData!: Signal;
 
   constructor(parent: Module, name: string, clocking: Clocking, readonly kind: StageKind = 2) {
     super(parent, name, clocking);
     this.s = new StreamIn(this, 's', 16);
     this.m = new StreamOut(this, 'm', 16);
-    if (kind === 2) this.skid();
-    else this.register();
+    const reset = () => this.commit(0, 0, 0, 0);
+    if (kind === 2) {
+      this.always(reset, () => this.skidEdge());
+    } else {
+      // s_ready follows m_ready and out_v (= m_valid) combinationally.
+      this.comb([this.m.ready, this.m.valid], () => this.sReady.set((this.mValid.value ^ 1) | this.mReady.value));
+      this.always(reset, () => this.registerEdge());
+    }
   }
 
-  private skid(): void {
-    const reset = () => this.commit(0, 0, 0, 0);
-    this.always(reset, () => {
-      const sValid = this.s.valid.sig.value;
-      if (!this.outV || this.m.ready.sig.value) {
-        if (this.skidV) this.commit(1, this.skidD, 0, this.skidD);
-        else this.commit(sValid, sValid ? this.s.data.sig.value : this.outD, 0, this.skidD);
-      } else if (sValid && !this.skidV) {
-        this.commit(this.outV, this.outD, 1, this.s.data.sig.value);
-      }
-    });
+  override endOfElaboration(): void {
+    this.sValid = this.s.valid.sig;
+    this.sReady = this.s.ready.sig;
+    this.sData = this.s.data.sig;
+    this.mValid = this.m.valid.sig;
+    this.mReady = this.m.ready.sig;
+    this.mData = this.m.data.sig;
   }
 
-  private register(): void {
-    // s_ready follows m_ready and out_v (= m_valid) combinationally.
-    this.comb([this.m.ready, this.m.valid], () => this.s.ready.set((this.m.valid.value ^ 1) | this.m.ready.value));
-    const reset = () => this.commit(0, 0, 0, 0);
-    this.always(reset, () => {
-      if (!this.s.ready.sig.value) return;
-      const sValid = this.s.valid.sig.value;
-      this.commit(sValid, sValid ? this.s.data.sig.value : this.outD, 0, 0);
-    });
+  private skidEdge(): void {
+    const sValid = this.sValid.value;
+    if (!this.outV || this.mReady.value) {
+      if (this.skidV) this.commit(1, this.skidD, 0, this.skidD);
+      else this.commit(sValid, sValid ? this.sData.value : this.outD, 0, this.skidD);
+    } else if (sValid && !this.skidV) {
+      this.commit(this.outV, this.outD, 1, this.sData.value);
+    }
+  }
+
+  private registerEdge(): void {
+    if (!this.sReady.value) return;
+    const sValid = this.sValid.value;
+    this.commit(sValid, sValid ? this.sData.value : this.outD, 0, 0);
   }
 
   private commit(outV: number, outD: number, skidV: number, skidD: number): void {
@@ -55,8 +70,8 @@ export class StreamStage extends Clocked {
     this.outD = outD;
     this.skidV = skidV;
     this.skidD = skidD;
-    this.m.valid.sig.set(outV);
-    this.m.data.sig.set(outD);
-    if (this.kind === 2) this.s.ready.sig.set(skidV ^ 1);
+    this.mValid.set(outV);
+    this.mData.set(outD);
+    if (this.kind === 2) this.sReady.set(skidV ^ 1);
   }
 }

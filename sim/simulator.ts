@@ -526,16 +526,20 @@ export class Simulator implements SignalHost {
       }
     }
     for (const sink of this.sinks) sink.open(design);
-    process.once('exit', () => {
-      if (!this.closed) {
-        for (const sink of this.sinks) sink.close(this.time, new Error('process exited before Simulator.close()'));
-      }
-    });
+    process.once('exit', this.closeOnExit);
   }
+
+  /** A process that exits without close() still leaves finished, loadable trace files. */
+  private readonly closeOnExit = (): void => {
+    if (this.closed) return;
+    this.closed = true;
+    for (const sink of this.sinks) void sink.close(this.time, new Error('process exited before Simulator.close()'));
+  };
 
   private async closeSinks(error?: Error): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    process.off('exit', this.closeOnExit);
     for (const sink of this.sinks) await sink.close(this.time, error);
   }
 

@@ -1,0 +1,4 @@
+import type Benchmark from 'benchmark';
+
+/** Further suites (components, sizing): each returns its suite and how to print one result. */
+export const extraSuites: Record<string, () => { suite: Benchmark.Suite; describe: (b: Benchmark) => string }> = {};

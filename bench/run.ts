@@ -11,7 +11,7 @@ import { extraSuites } from './suites.ts';
 function runSuite(suite: Benchmark.Suite, describe: (b: Benchmark) => string): Promise<void> {
   return new Promise((resolve) => {
     suite.on('cycle', (e: Benchmark.Event) => {
-      const b = e.target as Benchmark;
+      const b = e.target as unknown as Benchmark;
       console.log(`  ${String(b.name).padEnd(28)} ${describe(b)}  (±${b.stats.rme.toFixed(1)}%, ${b.stats.sample.length} runs)`);
     });
     suite.on('complete', () => resolve());

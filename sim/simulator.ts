@@ -74,6 +74,11 @@ export class Simulator implements SignalHost {
   private deferredError: SimError | null = null;
   /** Bumped by components when they move data; read by the progress watchdog. */
   progressCount = 0;
+  /**
+   * progressCount as it was when the current time step began: what a watchdog reads, so that its verdict
+   * does not depend on whether it runs before or after the components in the same evaluate phase.
+   */
+  progressAtStepStart = 0;
 
   constructor(options: SimulatorOptions = {}) {
     this.timescale = parseTimescale(options.timescale ?? '1ps');
@@ -464,6 +469,7 @@ export class Simulator implements SignalHost {
   private advanceTo(t: number): void {
     this.time = t;
     this.delta = 0;
+    this.progressAtStepStart = this.progressCount;
     const q = this.queue;
     while (q.peekTime() === t) q.pop()!.fire();
   }

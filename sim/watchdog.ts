@@ -41,7 +41,7 @@ export class DeadlockError extends SimError {
 
 /**
  * The progress watchdog: counts rising edges of a clock, and when no component has called `progress()`
- * for `idleCycles` edges while `workRemains()`, raises its `deadlock` marker (visible in the VCD) and
+ * at any of the last `idleCycles` edges while `workRemains()`, raises its `deadlock` marker (visible in the VCD) and
  * stops the simulation with a DeadlockError listing every module's `blockedOn()` reason.
  */
 export class Watchdog extends Module {
@@ -72,10 +72,11 @@ export class Watchdog extends Module {
 
   private tick(): void {
     this.cycle++;
-    const count = this.sim.progressCount;
+    // Progress made at the previous edge (or between edges) is seen now, whatever the process order.
+    const count = this.sim.progressAtStepStart;
     if (count !== this.lastCount) {
       this.lastCount = count;
-      this.lastProgressCycle = this.cycle;
+      this.lastProgressCycle = this.cycle - 1;
       if (this.idle.value !== 0) this.idle.set(0);
       return;
     }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.ts';
 import { registerHdlBench } from './hdl-bench.ts';
+import { registerStart } from './start.ts';
 
 /** Every CLI command registers itself here (one line each). */
-export const commands: ((program: Command, io: CliIo) => void)[] = [registerHdlBench];
+export const commands: ((program: Command, io: CliIo) => void)[] = [registerStart, registerHdlBench];

@@ -119,6 +119,9 @@ export class Signal<T = number> {
 
   /** Request `v` as the next value; it becomes visible after the current evaluate phase. */
   set(v: T): void {
+    // Re-writing the current value is the common case (valid stays high, ready stays high); the value is
+    // known to fit, so it costs one compare. A pending write must still be overridden.
+    if (v === this.value && !this.pending) return;
     if (this.kind === 'bits') {
       const n = v as unknown as number;
       if (n !== n >>> 0 || n > this.max) this.rangeError(v);
@@ -126,9 +129,9 @@ export class Signal<T = number> {
       this.check(v);
     }
     const host = this.host;
-    if (this.driver !== host.activeOwner && host.activeOwner !== null) this.driverError();
+    const writer = host.activeOwner;
+    if (writer !== this.driver && writer !== null) this.driverError();
     if (!this.pending) {
-      if (v === this.value) return;
       this.pending = true;
       host.requestUpdate(this);
     }

@@ -62,3 +62,23 @@ export function beatSignal(lanes: number, bits: number): SignalOptions<Beat | nu
     },
   };
 }
+
+/** What a beat-carrying data signal holds: a beat, or null while nothing is offered. */
+export type BeatData = Beat | null;
+
+/** A new immutable beat. */
+export function makeBeat(lanes: Int8Array | Int32Array | null, tag: Tag | null = null, last = false): Beat {
+  return { lanes, tag, last };
+}
+
+/** A short, human-readable beat for error messages: tag, last and the first `maxLanes` lanes. */
+export function formatBeat(b: Beat | null | undefined, maxLanes = 8): string {
+  if (b === null || b === undefined) return String(b);
+  let lanes: string;
+  if (b.lanes === null) lanes = 'lanes null (timing mode)';
+  else {
+    const shown = Array.from(b.lanes.subarray(0, maxLanes)).join(', ');
+    lanes = `lanes [${shown}${b.lanes.length > maxLanes ? `, ... (${b.lanes.length} lanes)` : ''}]`;
+  }
+  return `{${formatTag(b.tag)}${b.last ? ', last' : ''}, ${lanes}}`;
+}

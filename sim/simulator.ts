@@ -218,6 +218,7 @@ export class Simulator implements SignalHost {
       timescale: formatTimescale(this.timescale),
       roots: this.roots,
       clocks: this.clocks.map((c) => c.signal),
+      clockPeriods: this.clocks.map((c) => c.period),
     };
   }
 

@@ -26,6 +26,8 @@ export interface DesignView {
   readonly roots: readonly ScopeView[];
   /** Clock signals (for viewers that put clocks first). */
   readonly clocks: readonly Signal<number>[];
+  /** Period of each clock in `clocks`, in time steps (viewers zoom to a few dozen cycles). */
+  readonly clockPeriods?: readonly number[];
 }
 
 export interface TraceSink {

@@ -27,6 +27,8 @@ export const GtkwFlags = {
   real: 0x40000,
   groupBegin: 0x800000,
   groupEnd: 0x1000000,
+  collapsed: 0x1000,
+  closed: 0x400000,
 } as const;
 
 const F = GtkwFlags;
@@ -55,6 +57,8 @@ export interface GtkwOptions extends ScopeFilterOptions {
   span?: number;
   /** The layout the VcdWriter used (`writer.declared`); built from the design and filter when omitted. */
   layout?: TraceLayout;
+  /** A module group with more signals than this starts folded (closed); default 24. */
+  foldAbove?: number;
 }
 
 /** Where `writeGtkw` puts the save file for a dump. */
@@ -103,7 +107,7 @@ export function gtkwText(design: DesignView, options: GtkwOptions): string {
   let budget = maxSignals;
   let omitted = 0;
   const listed = new Set<Signal<any>>();
-  const trace = (slot: Slot, name: string): boolean => {
+  const trace = (slot: Slot, name: string, extraFlags = 0): boolean => {
     if (budget === 0) {
       omitted++;
       return false;
@@ -111,9 +115,10 @@ export function gtkwText(design: DesignView, options: GtkwOptions): string {
     budget--;
     listed.add(slot.signal);
     if (slot.type === 'integer' || slot.type === 'real') {
-      lines.push(`@${(slot.type === 'integer' ? FLAG_INTEGER : FLAG_REAL).toString(16)}`, name, `@${FLAG_STRETCH.toString(16)}`, '-');
+      const flags = (slot.type === 'integer' ? FLAG_INTEGER : FLAG_REAL) | extraFlags;
+      lines.push(`@${flags.toString(16)}`, name, `@${(FLAG_STRETCH | extraFlags).toString(16)}`, '-');
     } else {
-      lines.push(`@${(slot.size > 1 ? FLAG_VECTOR : FLAG_BIT).toString(16)}`, name);
+      lines.push(`@${((slot.size > 1 ? FLAG_VECTOR : FLAG_BIT) | extraFlags).toString(16)}`, name);
     }
     return true;
   };
@@ -126,9 +131,11 @@ export function gtkwText(design: DesignView, options: GtkwOptions): string {
     const own = scope.vars.filter((v) => !v.isPort && !listed.has(v.slot.signal));
     if (own.length > 0 && budget > 0) {
       const label = `-${scope.path}`;
-      lines.push(`@${FLAG_GROUP_BEGIN.toString(16)}`, label);
-      for (const v of own) trace(v.slot, viewerName(scope, v));
-      lines.push(`@${FLAG_GROUP_END.toString(16)}`, label);
+      // Big scopes (long register chains) start folded so the view stays readable; one click opens them.
+      const fold = own.length > (options.foldAbove ?? 24) ? F.closed | F.collapsed : 0;
+      lines.push(`@${(FLAG_GROUP_BEGIN | fold).toString(16)}`, label);
+      for (const v of own) trace(v.slot, viewerName(scope, v), fold && F.collapsed);
+      lines.push(`@${(FLAG_GROUP_END | fold).toString(16)}`, label);
     } else {
       omitted += own.length;
     }

@@ -4,6 +4,9 @@ import { writeGtkw } from './gtkw-writer.ts';
 import type { ScopeFilterOptions } from './scope-filter.ts';
 import { VcdWriter, type VcdWriterOptions } from './vcd-writer.ts';
 
+/** Cycles of the fastest clock the GTKWave view shows when it opens. */
+const VIEW_CYCLES = 48;
+
 export interface WaveFilesOptions extends ScopeFilterOptions {
   /** The VCD path; the `.gtkw` view goes beside it. */
   vcd: string;
@@ -44,14 +47,21 @@ export class WaveFiles implements TraceSink {
     if (error) this.writeView(time);
   }
 
+  /**
+   * The view opens on about VIEW_CYCLES cycles of the fastest clock: from time 0, or ending a little after
+   * the failure marker, so handshakes are readable instead of a whole run squeezed into one screen.
+   */
   private writeView(marker?: number): void {
     if (this.options.gtkw === false || this.design === null) return;
     const { vcd, writer: _w, gtkw: _g, ...filter } = this.options;
+    const periods = this.design.clockPeriods ?? [];
+    const span = periods.length ? Math.min(...periods) * VIEW_CYCLES : undefined;
     this.gtkwPath = writeGtkw(this.design, {
       ...filter,
       dumpfile: vcd,
       layout: this.writer.declared ?? undefined,
-      ...(marker === undefined ? {} : { marker }),
+      ...(span === undefined ? {} : { span }),
+      ...(marker === undefined ? {} : { marker, timeStart: Math.max(0, marker - (span ?? marker) * 0.75) }),
     });
   }
 }

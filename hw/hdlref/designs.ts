@@ -2,7 +2,6 @@ import { Module } from '../../sim/module.ts';
 import type { Simulator } from '../../sim/simulator.ts';
 import type { Signal } from '../../sim/signal.ts';
 import { streamWires, type StreamWires } from '../stream/stream.ts';
-import type { StreamIn, StreamOut } from '../stream/stream.ts';
 import type { Clocking } from './clocked.ts';
 import { AddJoin, LockstepFork } from './fork-join.ts';
 import { StreamFifo } from './stream-fifo.ts';
@@ -33,17 +32,25 @@ export interface HdlTop {
   readonly fifo: StreamFifo;
 }
 
-/** `stream_chain`: n stages between `from` and `to`; with n = 0 one stream joins them directly. */
-function chain(parent: Module, name: string, c: Clocking, n: number, kind: StageKind, from: StreamOut, to: StreamIn): void {
-  let link: StreamWires = streamWires(parent, `${name}_l0`, { width: 16 });
-  from.bind(link);
-  for (let i = 0; i < n; i++) {
-    const st = new StreamStage(parent, `${name}_s${i}`, c, kind);
-    st.s.bind(link);
-    link = streamWires(parent, `${name}_l${i + 1}`, { width: 16 });
-    st.m.bind(link);
+/**
+ * `stream_chain`: n stages from `input` to `output` in a module of its own (as in the Verilog, so traces
+ * and the GTKWave view group the chain); with n = 0 the two streams are joined by wires.
+ */
+class StreamChain extends Module {
+  constructor(parent: Module, name: string, c: Clocking, n: number, kind: StageKind, input: StreamWires, output: StreamWires) {
+    super(parent, name);
+    if (n === 0) {
+      new PassThrough(this, 'wires', input, output);
+      return;
+    }
+    let link = input;
+    for (let i = 0; i < n; i++) {
+      const st = new StreamStage(this, `s${i}`, c, kind);
+      st.s.bind(link);
+      link = i === n - 1 ? output : streamWires(this, `l${i + 1}`, { width: 16 });
+      st.m.bind(link);
+    }
   }
-  to.bind(link);
 }
 
 /** Reset edges before the counted cycles, as in tb.v. */
@@ -68,8 +75,16 @@ export function pipeTop(sim: Simulator, p: HdlParams): HdlTop {
   const fifo = new StreamFifo(top, 'fifo', c, p.DEPTH);
   const sink = new StreamSink(top, 'snk', c, p.P_SNK);
   const n1 = Math.floor(p.N / 2);
-  chain(top, 'front', c, n1, p.KIND, source.m, fifo.s);
-  chain(top, 'back', c, p.N - n1, p.KIND, fifo.m, sink.s);
+  const src = streamWires(top, 'src', { width: 16 });
+  const fifoIn = streamWires(top, 'fifo_in', { width: 16 });
+  const fifoOut = streamWires(top, 'fifo_out', { width: 16 });
+  const snk = streamWires(top, 'snk', { width: 16 });
+  source.m.bind(src);
+  fifo.s.bind(fifoIn);
+  fifo.m.bind(fifoOut);
+  sink.s.bind(snk);
+  new StreamChain(top, 'front', c, n1, p.KIND, src, fifoIn);
+  new StreamChain(top, 'back', c, p.N - n1, p.KIND, fifoOut, snk);
   return { module: top, ...c, source, sink, fifo };
 }
 
@@ -97,7 +112,7 @@ export function residTop(sim: Simulator, p: HdlParams): HdlTop {
   fork.mainValid.bind(mainIn.valid);
   fork.mainReady.bind(mainIn.ready);
   const mainOut = streamWires(top, 'main_out', { width: 16 });
-  mainChain(top, c, p.L, p.KIND, mainIn, mainOut);
+  new StreamChain(top, 'main', c, p.L, p.KIND, mainIn, mainOut);
   join.aValid.bind(mainOut.valid);
   join.aReady.bind(mainOut.ready);
   join.aData.bind(mainOut.data);
@@ -121,23 +136,6 @@ export function residTop(sim: Simulator, p: HdlParams): HdlTop {
   out.m.bind(outW);
   sink.s.bind(outW);
   return { module: top, ...c, source, sink, fifo };
-}
-
-/** The main path: L stages from `first` to `last`; with L = 0 the join sees the fork's main outputs directly. */
-function mainChain(top: Module, c: Clocking, l: number, kind: StageKind, first: StreamWires, last: StreamWires): void {
-  if (l === 0) {
-    // Wire-through: nothing drives `last`; alias by binding consumers to `first` instead is not possible
-    // once `last` exists, so a zero-length chain uses one pass-through module.
-    new PassThrough(top, 'main_wire', first, last);
-    return;
-  }
-  let link = first;
-  for (let i = 0; i < l; i++) {
-    const st = new StreamStage(top, `main_s${i}`, c, kind);
-    st.s.bind(link);
-    link = i === l - 1 ? last : streamWires(top, `main_l${i + 1}`, { width: 16 });
-    st.m.bind(link);
-  }
 }
 
 /** Zero-latency wires from one stream to another (a chain of length 0). */

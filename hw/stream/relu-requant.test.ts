@@ -9,6 +9,7 @@ import { relu, requantize, requantizeTensor } from '../../testbench/ref/quant.ts
 import { int32Tensor, INT32_MAX, INT32_MIN } from '../../testbench/ref/tensor.ts';
 import { makeRng } from '../../testbench/stimulus/random.ts';
 import type { Beat } from './beat.ts';
+import type { Gaps } from '../../testbench/drivers/stream-driver.ts';
 import { ProtocolChecker } from './protocol-checker.ts';
 import { ReluRequant, requantLane } from './relu-requant.ts';
 
@@ -36,7 +37,7 @@ describe('requantLane (integer arithmetic) agrees with the reference requantize'
   });
 });
 
-function stage(beats: readonly Beat[], lanes: number, scale: number, shift: number, withRelu: boolean, pValid = 1, pReady = 1, seed = 1, timing = false) {
+function stage(beats: readonly Beat[], lanes: number, scale: number, shift: number, withRelu: boolean, pValid: Gaps = 1, pReady: Gaps = 1, seed = 1, timing = false) {
   const t = bench();
   const drv = new StreamDriver(t.top, 'drv', { clk: t.clk, beats, lanes, bits: 32, pValid, seed });
   const rq = new ReluRequant(t.top, 'rq', { clk: t.clk, lanes, scale, shift, relu: withRelu });

@@ -13,7 +13,7 @@ import { ProtocolChecker } from './protocol-checker.ts';
 import { WidthConverter } from './width-converter.ts';
 
 /** driver -> converters in a chain (lane counts `chain`) -> monitor. */
-function convBench(beats: readonly Beat[], chain: number[], pValid: Gaps = 1, pReady: Gaps = 1, seed = 1, timing = false) {
+function convBench(beats: readonly Beat[], chain: readonly number[], pValid: Gaps = 1, pReady: Gaps = 1, seed = 1, timing = false) {
   const t = bench();
   const drv = new StreamDriver(t.top, 'drv', { clk: t.clk, beats, lanes: chain[0]!, bits: 8, pValid, seed });
   let w = beatWires(t.top, 'w0', chain[0]!, 8);

@@ -52,6 +52,8 @@ export function beatSignal(lanes: number, bits: number): SignalOptions<Beat | nu
     validate: (b) => {
       if (b === null || b.lanes === null) return null;
       if (b.lanes.length !== lanes) return `expected ${lanes} lanes, got ${b.lanes.length}`;
+      // An Int8Array cannot leave an 8-bit or wider range: skip the per-lane loop (this runs on every write).
+      if (bits >= 8 && b.lanes instanceof Int8Array) return null;
       const lo = -(2 ** (bits - 1));
       const hi = 2 ** (bits - 1) - 1;
       for (let i = 0; i < b.lanes.length; i++) {

@@ -80,13 +80,13 @@ export async function docWaves(): Promise<Record<string, WaveJson>> {
     const b = bench();
     const w = source(b, numberedBeats(3, 4), 4, 8, (c) => c === 2 || c >= 5);
     sink(b, w, 4, 8, (c) => c >= 4 && c !== 6);
-    out['checker'] = await record(b, stream('s', w), 8, 'ProtocolChecker counts: idle 1, 8 / stall 2, 3, 6 / beat 4, 5, 7');
+    out['checker'] = await record(b, stream('s', w), 8, 'ProtocolChecker: idle, stall, beat');
   }
 
   for (const [id, depth, fwft, pReady, n, cycles, title] of [
-    ['fifo-depth2', 2, false, (c: number) => c >= 4, 4, 9, 'SkipFifo depth 2: latency 1; full at edge 2; a full FIFO refuses the push at the edge it pops (edge 4)'],
-    ['fifo-depth1', 1, false, () => true, 3, 7, 'SkipFifo depth 1: one beat per two cycles'],
-    ['fifo-fwft', 1, true, (c: number) => c !== 2, 4, 6, 'SkipFifo depth 1, FWFT: empty FIFO bypasses (latency 0); stores b1 while the consumer stalls'],
+    ['fifo-depth2', 2, false, (c: number) => c >= 4, 4, 9, 'SkipFifo, depth 2'],
+    ['fifo-depth1', 1, false, () => true, 3, 7, 'SkipFifo, depth 1'],
+    ['fifo-fwft', 1, true, (c: number) => c !== 2, 4, 6, 'SkipFifo, depth 1, FWFT'],
   ] as const) {
     const b = bench();
     const w = source(b, numberedBeats(n, 4), 4, 8, 1);
@@ -116,7 +116,7 @@ export async function docWaves(): Promise<Record<string, WaveJson>> {
       { name: 'skip_valid', sig: sw.valid, kind: 'bit' },
       { name: 'skip_ready', sig: sw.ready, kind: 'bit' },
     ];
-    out['fork'] = await record(b, probes, 7, 'Fork (lock-step): a beat moves only when both branches are ready; latency 0');
+    out['fork'] = await record(b, probes, 7, 'Fork, 2 branches');
   }
 
   {
@@ -130,7 +130,7 @@ export async function docWaves(): Promise<Record<string, WaveJson>> {
     const m = beatWires(b.top, 'sum', 4, 8);
     add.m.bind(m);
     sink(b, m, 4, 8, (c) => c !== 5);
-    out['adder'] = await record(b, [...stream('a', a), ...stream('b', s), ...stream('m', m)], 8, 'Adder: waits for a (edges 1, 2 count waitingForA); latency 1; output slot holds b1 while m_ready is 0');
+    out['adder'] = await record(b, [...stream('a', a), ...stream('b', s), ...stream('m', m)], 8, 'Adder');
   }
 
   {
@@ -141,7 +141,7 @@ export async function docWaves(): Promise<Record<string, WaveJson>> {
     const m = beatWires(b.top, 'm', 2, 8);
     c.m.bind(m);
     sink(b, m, 2, 8, 1);
-    out['split'] = await record(b, [...stream('s', w), ...stream('m', m)], 10, 'WidthConverter split 8 -> 2 lanes: piece i of group g is group 4g+i', true);
+    out['split'] = await record(b, [...stream('s', w), ...stream('m', m)], 10, 'WidthConverter, split 8 -> 2 lanes', true);
   }
 
   {
@@ -152,7 +152,7 @@ export async function docWaves(): Promise<Record<string, WaveJson>> {
     const m = beatWires(b.top, 'm', 8, 8);
     c.m.bind(m);
     sink(b, m, 8, 8, (k) => k < 5 || k >= 9);
-    out['pack'] = await record(b, [...stream('s', w), ...stream('m', m)], 11, 'WidthConverter pack 2 -> 8 lanes: the last piece waits while the previous word is held', true);
+    out['pack'] = await record(b, [...stream('s', w), ...stream('m', m)], 11, 'WidthConverter, pack 2 -> 8 lanes', true);
   }
 
   {
@@ -164,7 +164,7 @@ export async function docWaves(): Promise<Record<string, WaveJson>> {
     const m = beatWires(b.top, 'm', 4, 8);
     r.m.bind(m);
     sink(b, m, 4, 8, (c) => c !== 3 && c !== 4);
-    out['relu-requant'] = await record(b, [...stream('s', w), ...stream('m', m)], 8, 'ReluRequant: one register, s_ready = !m_valid || m_ready');
+    out['relu-requant'] = await record(b, [...stream('s', w), ...stream('m', m)], 8, 'ReluRequant');
   }
   return out;
 }

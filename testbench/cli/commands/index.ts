@@ -6,3 +6,4 @@ import { registerStart } from './start.ts';
 /** Every CLI command registers itself here (one line each). */
 export const commands: ((program: Command, io: CliIo) => void)[] = [registerStart, registerHdlBench];
 import { registerMacArray } from './mac-array.ts'; commands.push(registerMacArray); // skipsim mac-array
+import { registerDramBench } from './dram-bench.ts'; commands.push(registerDramBench); // skipsim dram-bench

@@ -2,7 +2,7 @@ import { ErrorCodes, SimError } from '../../sim/errors.ts';
 import { Module } from '../../sim/module.ts';
 import type { Signal } from '../../sim/signal.ts';
 import { formatBeat, formatTag, sameTag, type Beat } from './beat.ts';
-import { driverOf, driverPort, laneArray, requireInt, requireLanes, type Clocked } from './params.ts';
+import { driverOf, driverPort, laneArray, requireInt, requireLanes, type ClockedOptions } from './params.ts';
 import { StreamIn, StreamOut } from './stream.ts';
 
 /**
@@ -33,7 +33,7 @@ import { StreamIn, StreamOut } from './stream.ts';
  * timing mode too), `bytes` (per lane: two reads of ceil(inBits/8) bytes and one write of ceil(outBits/8)),
  * `arithmeticIntensity` = ops / bytes (1/3 op per byte for int8).
  */
-export interface AdderOptions extends Clocked {
+export interface AdderOptions extends ClockedOptions {
   lanes: number;
   inBits?: number;
   outBits?: number;

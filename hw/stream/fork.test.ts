@@ -42,6 +42,7 @@ describe('Fork', () => {
     expect(t.fork.beats).toBe(5);
     expect(t.fork.stallCycles).toBe(0);
     expect(Fork.skipPathExtraSlots).toBe(0);
+    expect(Fork.latency).toBe(0);
     expect(t.fork.s.valid.name).toBe('s_valid');
     expect(t.fork.branch('skip').ready.name).toBe('skip_ready');
   });

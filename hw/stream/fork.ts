@@ -1,7 +1,7 @@
 import { Module } from '../../sim/module.ts';
 import type { Signal } from '../../sim/signal.ts';
 import type { Beat } from './beat.ts';
-import { badParameter, driverOf, requireLanes, type Clocked } from './params.ts';
+import { badParameter, driverOf, requireLanes, type ClockedOptions } from './params.ts';
 import { StreamIn, StreamOut } from './stream.ts';
 
 /**
@@ -26,7 +26,7 @@ import { StreamIn, StreamOut } from './stream.ts';
  * `branchStallCycles[i]` (edges where s_valid was 1 and branch i was not ready; two branches not ready
  * at the same edge both count).
  */
-export interface ForkOptions extends Clocked {
+export interface ForkOptions extends ClockedOptions {
   branches: number | readonly string[];
   lanes: number;
   bits: number;
@@ -35,6 +35,8 @@ export interface ForkOptions extends Clocked {
 export class Fork extends Module {
   /** The fork holds nothing: it adds no buffering to the skip path. */
   static readonly skipPathExtraSlots = 0;
+  /** Combinational: a beat reaches the branches in the cycle it is offered. */
+  static readonly latency = 0;
   readonly s: StreamIn<Beat | null>;
   readonly m: readonly StreamOut<Beat | null>[];
   readonly branchNames: readonly string[];

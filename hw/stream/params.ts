@@ -7,7 +7,7 @@ import type { Signal } from '../../sim/signal.ts';
  */
 
 /** The clock every stream component is driven by: it counts its rising edges as cycles 1, 2, 3, ... */
-export interface Clocked {
+export interface ClockedOptions {
   clk: Signal<number>;
 }
 

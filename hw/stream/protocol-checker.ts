@@ -2,7 +2,7 @@ import { ErrorCodes, SimError } from '../../sim/errors.ts';
 import { Module } from '../../sim/module.ts';
 import type { Signal } from '../../sim/signal.ts';
 import { formatBeat, type Beat } from './beat.ts';
-import { requireInt, type Clocked } from './params.ts';
+import { requireInt, type ClockedOptions } from './params.ts';
 import type { StreamWires } from './stream.ts';
 
 /**
@@ -30,7 +30,7 @@ import type { StreamWires } from './stream.ts';
  * Latency: none (it only observes). Throughput: not affected.
  * Counters: `beats`, `stallCycles`, `idleCycles`, `cycles`, `violations` (all messages, in order).
  */
-export interface ProtocolCheckerOptions extends Clocked {
+export interface ProtocolCheckerOptions extends ClockedOptions {
   /** 'data' (default): a valid beat must carry data. 'timing': null data and null lanes are fine. */
   mode?: 'data' | 'timing';
   /** Expected lanes per Beat; with `bits`, every new Beat is checked for count and range. */

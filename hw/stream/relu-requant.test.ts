@@ -67,6 +67,7 @@ describe('ReluRequant stage', () => {
     await runUntil(r.t, () => r.mon.count === 6);
     expect(r.drv.sentCycles).toEqual([1, 2, 3, 4, 5, 6]);
     expect(r.mon.cyclesOf).toEqual([2, 3, 4, 5, 6, 7]);
+    expect(ReluRequant.latency).toBe(1);
     expect(new Scoreboard({ expected: tensorToBeats(requantizeTensor(acc, 1234, 18), 8) }).check(r.mon.beats)).toBeNull();
     expect(r.mon.beats.every((b) => b.lanes instanceof Int8Array)).toBe(true);
     expect([r.rq.beats, r.rq.ops, r.rq.inputStallCycles, r.rq.outputStallCycles]).toEqual([6, 48, 0, 0]);

@@ -1,7 +1,7 @@
 import { Module } from '../../sim/module.ts';
 import type { Signal } from '../../sim/signal.ts';
 import type { Beat } from './beat.ts';
-import { badParameter, requireInt, requireLanes, type Clocked } from './params.ts';
+import { badParameter, requireInt, requireLanes, type ClockedOptions } from './params.ts';
 import { StreamIn, StreamOut } from './stream.ts';
 
 /**
@@ -24,7 +24,7 @@ import { StreamIn, StreamOut } from './stream.ts';
  * Counters: `beats`, `ops` (lanes requantised = lanes per beat), `inputStallCycles` (s_valid && !s_ready),
  * `outputStallCycles` (m_valid && !m_ready).
  */
-export interface ReluRequantOptions extends Clocked {
+export interface ReluRequantOptions extends ClockedOptions {
   lanes: number;
   inBits?: number;
   scale: number;
@@ -79,6 +79,8 @@ export function requantLane(acc: number, scale: number, shift: number): number {
 }
 
 export class ReluRequant extends Module {
+  /** Cycles from a beat taken at s to its result at m. */
+  static readonly latency = 1;
   readonly s: StreamIn<Beat | null>;
   readonly m: StreamOut<Beat | null>;
   readonly lanes: number;

@@ -41,6 +41,7 @@ describe('SkipFifo (registered)', () => {
     expect(t.fifo.pops).toBe(6);
     expect(t.fifo.highWater).toBe(1);
     expect(t.fifo.fullStallCycles).toBe(0);
+    expect(t.fifo.latency).toBe(1);
     // The monitor is ready at edge 1, before anything was pushed.
     expect(t.fifo.emptyStallCycles).toBe(1);
   });
@@ -120,6 +121,7 @@ describe('SkipFifo (first-word fall-through)', () => {
     expect(t.drv.sentCycles).toEqual([1, 2, 3, 4, 5]);
     expect(t.mon.cyclesOf).toEqual([1, 2, 3, 4, 5]);
     expect(t.fifo.highWater).toBe(0);
+    expect(t.fifo.latency).toBe(0);
     expect(t.fifo.pushes).toBe(5);
     expect(t.fifo.pops).toBe(5);
   });

@@ -2,7 +2,7 @@ import { Module } from '../../sim/module.ts';
 import type { In } from '../../sim/port.ts';
 import type { Signal } from '../../sim/signal.ts';
 import type { Beat } from './beat.ts';
-import { badParameter, driverOf, driverPort, requireLanes, type Clocked } from './params.ts';
+import { badParameter, driverOf, driverPort, requireLanes, type ClockedOptions } from './params.ts';
 import { StreamIn, StreamOut } from './stream.ts';
 
 /**
@@ -36,7 +36,7 @@ import { StreamIn, StreamOut } from './stream.ts';
  * `highWater` (largest occupancy after any edge). Storage: a ring buffer of beat references allocated once
  * (for depth Infinity it starts at 16 slots and doubles when full); nothing is allocated per beat.
  */
-export interface SkipFifoOptions extends Clocked {
+export interface SkipFifoOptions extends ClockedOptions {
   depth: number;
   lanes: number;
   bits: number;
@@ -101,6 +101,11 @@ export class SkipFifo extends Module {
     this.mValid = this.m.valid.sig;
     this.mReady = this.m.ready.sig;
     this.mData = this.m.data.sig;
+  }
+
+  /** Cycles from push to visible at m: 1 registered, 0 with first-word fall-through through an empty FIFO. */
+  get latency(): number {
+    return this.fwft ? 0 : 1;
   }
 
   /** Occupancy after the last edge. */

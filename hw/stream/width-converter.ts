@@ -2,7 +2,7 @@ import { ErrorCodes, SimError } from '../../sim/errors.ts';
 import { Module } from '../../sim/module.ts';
 import type { Signal } from '../../sim/signal.ts';
 import { formatBeat, formatTag, type Beat, type Tag } from './beat.ts';
-import { badParameter, laneArray, requireLanes, type Clocked } from './params.ts';
+import { badParameter, laneArray, requireLanes, type ClockedOptions } from './params.ts';
 import { StreamIn, StreamOut } from './stream.ts';
 
 /**
@@ -35,7 +35,7 @@ import { StreamIn, StreamOut } from './stream.ts';
  * Counters: `inBeats`, `outBeats`, `inputStallCycles` (s_valid && !s_ready), `outputStallCycles`
  * (m_valid && !m_ready).
  */
-export interface WidthConverterOptions extends Clocked {
+export interface WidthConverterOptions extends ClockedOptions {
   inLanes: number;
   outLanes: number;
   bits: number;

@@ -49,3 +49,6 @@ export function driverPort(sig: Signal<any>): string {
   const p = sig.driverPath || sig.path;
   return p.slice(p.lastIndexOf('.') + 1);
 }
+
+/** The earlier name of ClockedOptions, kept for components that import it. */
+export type Clocked = ClockedOptions;

@@ -40,14 +40,14 @@ describe('convGeometry', () => {
     expect(g.outGroups).toBe(4);
     expect(g.macCyclesPerBeat).toBe(3 * 3 * 4);
     expect(g.cyclesPerPixel).toBe(3 * 3 * 4 * 4);
-    // (K-1)*W + K + S pixels, IG words each, SIMD*8 bits per word
+    // (K+S-2)*W + K + S pixels, IG words each, SIMD*8 bits per word
     expect(g.lineBufferPixels).toBe(2 * 56 + 3 + 1);
     expect(g.lineBufferWords).toBe((2 * 56 + 4) * 4);
     expect(g.lineBufferWordBits).toBe(128);
     expect(g.lineBufferBits).toBe((2 * 56 + 4) * 4 * 128);
     expect(g.minLineBufferPixels).toBe(2 * 56 + 3);
     const s2 = convGeometry({ height: 9, width: 9, cin: 5, cout: 3, k: 3, stride: 2, simd: 2, pe: 2 });
-    expect([s2.hOut, s2.wOut, s2.inGroups, s2.outGroups, s2.lineBufferPixels]).toEqual([5, 5, 3, 2, 2 * 9 + 3 + 2]);
+    expect([s2.hOut, s2.wOut, s2.inGroups, s2.outGroups, s2.lineBufferPixels]).toEqual([5, 5, 3, 2, 3 * 9 + 3 + 2]);
   });
 
   it('output size agrees with the reference conv2d for any shape', () => {

@@ -7,10 +7,10 @@ import { LineBuffer } from './line-buffer.ts';
 const lane = (q: number, c: number) => ((q * 31 + c * 7) % 251) - 125;
 
 describe('LineBuffer', () => {
-  it('exposes its size in pixels, words and bits: ((K-1)*W + K + S) pixels x IG words x SIMD*8 bits', () => {
+  it('exposes its size in pixels, words and bits: ((K+S-2)*W + K + S) pixels x IG words x SIMD*8 bits', () => {
     const g = convGeometry({ height: 20, width: 17, cin: 10, cout: 4, k: 5, stride: 2, simd: 4, pe: 4 });
     const lb = new LineBuffer(g, true);
-    expect(lb.pixels).toBe(4 * 17 + 5 + 2);
+    expect(lb.pixels).toBe(5 * 17 + 5 + 2);
     expect(lb.words).toBe(lb.pixels * 3);
     expect(lb.wordBits).toBe(32);
     expect(lb.bits).toBe(lb.pixels * 3 * 32);

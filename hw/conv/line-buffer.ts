@@ -3,9 +3,10 @@
  * IG words of SIMD int8 lanes (channel group g of pixel q lives in word q mod CAP * IG + g).
  *
  * Architecture (see docs/components-conv.md): the window of an output pixel spans at most (K-1) rows plus
- * K pixels of raster order, so CAP = (K-1)*W + K would hold one window; the default adds S pixels of
- * look-ahead, CAP = (K-1)*W + K + S, so the S new input pixels of the next output pixel can stream in while
- * the current one computes. Live pixels are [oldest, nextPixel]; the accept rule is
+ * K pixels of raster order, so CAP = (K-1)*W + K holds one window (the minimum); the default
+ * CAP = (K+S-2)*W + K + S adds S pixels of look-ahead, so the S new input pixels of the next output pixel
+ * stream in while the current one computes, and S-1 rows for strided convs (next output row's new rows).
+ * Live pixels are [oldest, nextPixel]; the accept rule is
  *     accept the next input beat  <=>  nextPixel < oldest + CAP
  * i.e. the slot it overwrites (pixel nextPixel - CAP) is dead. `oldest` only moves when the engine releases
  * pixels (after the last output beat of an output pixel finishes computing).

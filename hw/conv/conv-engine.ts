@@ -21,7 +21,7 @@ import { Module } from '../../sim/module.ts';
 import type { In } from '../../sim/port.ts';
 import type { Signal } from '../../sim/signal.ts';
 import { formatTag, type Beat, type Tag } from '../stream/beat.ts';
-import type { Clocked } from '../stream/params.ts';
+import type { ClockedOptions } from '../stream/params.ts';
 import { StreamIn, StreamOut } from '../stream/stream.ts';
 import { convGeometry, releasePixel, type ConvGeometry, type ConvShape } from './geometry.ts';
 import { LineBuffer } from './line-buffer.ts';
@@ -39,7 +39,7 @@ export interface ConvWeightsLike {
 }
 
 /** `clk` is the clock whose rising edges run the engine (cycles 1, 2, 3, ...). */
-export interface ConvEngineOptions extends ConvShape, Clocked {
+export interface ConvEngineOptions extends ConvShape, ClockedOptions {
   /** 'data' (int8 lanes, bit-exact) or 'timing' (lanes null, no arithmetic). Default: data iff weights given. */
   mode?: ConvMode;
   /** Data mode: int8 weights, layout [kh][kw][cin][cout] as in testbench/ref. */

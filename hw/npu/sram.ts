@@ -182,6 +182,11 @@ export class SramBanks extends Module {
     return this.issue(new SramAccess(this.seq++, 'write', addr, this.bankOf(addr), this.clock.cycles, priority, copy));
   }
 
+  /** False when built with storeData: false (timing only). */
+  get storesData(): boolean {
+    return this.mem !== null;
+  }
+
   isDone(a: SramAccess): boolean {
     return a.readyCycle <= this.clock.cycles;
   }

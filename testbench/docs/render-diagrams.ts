@@ -1,7 +1,7 @@
 /**
  * `npm run docs:diagrams`: renders every ```wavejson block in docs/*.md to docs/img/<doc>-<n>.svg with
- * wavedrom, so timing diagrams are generated from WaveJSON, never drawn by hand. A doc shows diagram n
- * with ![...](img/<doc>-<n>.svg) right after its block.
+ * wavedrom, so timing diagrams are generated from WaveJSON, never drawn by hand, and puts the image link
+ * `![timing diagram n](img/<doc>-<n>.svg)` right after each block that does not have one yet.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,16 +14,31 @@ export function wavejsonBlocks(markdown: string): WaveJson[] {
   return blocks;
 }
 
+/** Insert the image link after every wavejson block that is not already followed by one. */
+export function linkDiagrams(markdown: string, doc: string): string {
+  let n = 0;
+  return markdown.replace(/```wavejson\n[\s\S]*?```\n(\n*)(!\[[^\]]*\]\([^)]*\))?/g, (block, _gap, link) => {
+    n++;
+    if (link) return block;
+    return `${block.trimEnd()}\n\n![timing diagram ${n}](img/${doc}-${n}.svg)\n`;
+  });
+}
+
 export function renderDocDiagrams(docsDir: string): string[] {
   const written: string[] = [];
   for (const file of fs.readdirSync(docsDir).filter((f) => f.endsWith('.md'))) {
-    const blocks = wavejsonBlocks(fs.readFileSync(path.join(docsDir, file), 'utf8'));
+    const doc = file.replace(/\.md$/, '');
+    const mdPath = path.join(docsDir, file);
+    const text = fs.readFileSync(mdPath, 'utf8');
+    const blocks = wavejsonBlocks(text);
     blocks.forEach((wave, i) => {
-      const out = path.join(docsDir, 'img', `${file.replace(/\.md$/, '')}-${i + 1}.svg`);
+      const out = path.join(docsDir, 'img', `${doc}-${i + 1}.svg`);
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out, renderWaveJsonSvg(wave));
       written.push(out);
     });
+    const linked = linkDiagrams(text, doc);
+    if (linked !== text) fs.writeFileSync(mdPath, linked);
   }
   return written;
 }

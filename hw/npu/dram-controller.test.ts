@@ -121,6 +121,28 @@ describe('DramController: FR-FCFS', () => {
     expect(checkDramLog(DRAM_PARAMS['ddr4-3200'], commandLog!).violations).toEqual([]);
   });
 
+  it('a few writes are not starved by an endless read stream: drained after writeMaxWait cycles', async () => {
+    for (const writeMaxWait of [256, 1024]) {
+      const { sim, top, ctrl } = rig({ writeMaxWait });
+      const gen = new DramTrafficGen(top, 'gen', ctrl, trafficPattern('sequential', 4096, ctrl.map));
+      const writes: DramRequest[] = [];
+      top.fork(async () => {
+        for (let i = 0; i < 100; i++) await rising(ctrl.clk);
+        for (let i = 0; i < 3; i++) writes.push(ctrl.submit('write', (1 << 24) + i * 64)!);
+      });
+      await sim.run({ until: () => gen.finished, cycles: 100_000, clock: ctrl.clk });
+      const p = DRAM_PARAMS['ddr4-3200'];
+      for (const w of writes) {
+        // registered 1 tCK after submit; waits writeMaxWait; then read-to-write turnaround, ACT, tRCD, CWL + BL/2
+        expect(tck(ctrl, w)).toBeGreaterThanOrEqual(writeMaxWait);
+        expect(tck(ctrl, w)).toBeLessThan(writeMaxWait + 150);
+        expect(w.doneAt).toBeLessThan(ctrl.stats.lastDone / 2);
+      }
+      expect(ctrl.stats.reads).toBe(4096);
+      expect(checkDramLog(p, ctrl.commandLog!).violations).toEqual([]);
+    }
+  });
+
   it('sleeping through blocked cycles issues exactly the same commands', async () => {
     for (const pattern of ['mixed', 'random'] as const) {
       const logs = [];

@@ -41,6 +41,8 @@ export class DramRequest implements DramCoord {
   /** Flat bank index bankGroup x banksPerGroup + bank. */
   flatBank = 0;
   outcome: RowOutcome | null = null;
+  /** DRAM cycle at which the controller registered it (left the inbox), -1 before. */
+  queuedCycle = -1;
   /** DRAM cycle of the RD/WR command, -1 until issued. */
   issueCycle = -1;
   /** Time step at which the last data beat has crossed the bus (Infinity until the RD/WR issues). */
@@ -69,6 +71,11 @@ export interface DramControllerOptions {
   writeHighWatermark?: number;
   /** ...and stops at this many, if reads wait (default 1/4). */
   writeLowWatermark?: number;
+  /**
+   * Start a write drain when the oldest queued write has waited this many DRAM cycles, even below the high
+   * watermark (default 1024, 640 ns), so that a few writes are not starved by an endless read stream.
+   */
+  writeMaxWait?: number;
   /** Row hits served to younger requests while an older one waits for another row of the bank (default 4). */
   rowHitCap?: number;
   /** Issue all-bank refresh every tREFI (default true). */
@@ -118,7 +125,9 @@ function positiveInt(name: string, v: number): number {
  * FR-FCFS open-page controller. Per rising edge of its clock (one DRAM cycle) it:
  *   1. moves requests submitted at earlier time steps from the inbox to the read or write queue;
  *   2. if refresh is due, precharges open banks (one PRE per cycle) and then issues REF;
- *   3. otherwise picks the queue to serve (reads, or writes while draining) and issues at most one
+ *   3. otherwise picks the queue to serve (reads; writes while draining: from writeHighWatermark queued
+ *      writes, or when no read waits, or when the oldest write has waited writeMaxWait cycles, down to
+ *      writeLowWatermark) and issues at most one
  *      command: the oldest row hit whose RD/WR is timing-legal now; else the oldest legal ACT (closed
  *      bank) or PRE (other row open, no row hits pending for it) of the oldest request of each bank.
  * It keeps, per bank, group and rank, the earliest cycle each command may issue, so an idle or blocked
@@ -150,6 +159,7 @@ export class DramController extends Module {
   private readonly hitCap: number;
   private readonly wHigh: number;
   private readonly wLow: number;
+  private readonly wMaxWait: number;
   private readonly refreshOn: boolean;
   private readonly sleepOn: boolean;
 
@@ -215,6 +225,7 @@ export class DramController extends Module {
       );
     }
     this.hitCap = positiveInt('rowHitCap', options.rowHitCap ?? 4);
+    this.wMaxWait = positiveInt('writeMaxWait', options.writeMaxWait ?? 1024);
     this.refreshOn = options.refresh ?? true;
     this.sleepOn = options.sleep ?? true;
     this.commandLog = options.logCommands ? [] : null;
@@ -380,7 +391,9 @@ export class DramController extends Module {
     } else {
       if (this.cmdTraced !== 0) this.traceCmd(0, 0);
       const refreshAt = this.refreshOn && !this.refreshPending ? this.nextRefreshDue : Infinity;
-      this.wakeAt = Math.max(c + 1, Math.min(earliest, refreshAt));
+      // Reading with writes queued: wake when the oldest write's wait reaches the drain limit.
+      const writeAt = !this.writeMode && this.writeQ.length > 0 ? this.writeQ[0]!.queuedCycle + this.wMaxWait : Infinity;
+      this.wakeAt = Math.max(c + 1, Math.min(earliest, refreshAt, writeAt));
     }
   }
 
@@ -393,6 +406,7 @@ export class DramController extends Module {
       const r = box[k]!;
       if (r.arrivalTime >= now) break; // submitted in this time step: next edge
       const b = r.flatBank;
+      r.queuedCycle = this.cycle;
       if (r.op === 'read') {
         this.readQ.push(r);
         this.inboxReads--;
@@ -440,9 +454,11 @@ export class DramController extends Module {
   private scheduleStep(c: number): number {
     const R = this.readQ.length;
     const W = this.writeQ.length;
+    // A write that has waited wMaxWait keeps (or puts) the controller in write mode until it is served.
+    const aged = W > 0 && c - this.writeQ[0]!.queuedCycle >= this.wMaxWait;
     if (this.writeMode) {
-      if (W === 0 || (W <= this.wLow && R > 0)) this.writeMode = false;
-    } else if (W >= this.wHigh || (R === 0 && W > 0)) {
+      if (W === 0 || (W <= this.wLow && R > 0 && !aged)) this.writeMode = false;
+    } else if (W >= this.wHigh || (W > 0 && (R === 0 || aged))) {
       this.writeMode = true;
     }
     const isWrite = this.writeMode;

@@ -22,7 +22,7 @@ import type { In } from '../../sim/port.ts';
 import type { Signal } from '../../sim/signal.ts';
 import { formatTag, type Beat, type Tag } from '../stream/beat.ts';
 import type { ClockedOptions } from '../stream/params.ts';
-import { StreamIn, StreamOut } from '../stream/stream.ts';
+import { StreamIn, StreamOut, type StreamSignals } from '../stream/stream.ts';
 import { convGeometry, releasePixel, type ConvGeometry, type ConvShape } from './geometry.ts';
 import { LineBuffer } from './line-buffer.ts';
 import { checkRequantParams, requantizeHw } from './requant.ts';
@@ -127,13 +127,9 @@ export class ConvEngine extends Module {
   private sReadyReg = 0;
   private busyReg = 0;
   private fillReg = 0;
-  // Bound signals, cached at time 0.
-  private sValid!: Signal<number>;
-  private sReady!: Signal<number>;
-  private sData!: Signal<Beat | null>;
-  private mValid!: Signal<number>;
-  private mReady!: Signal<number>;
-  private mData!: Signal<Beat | null>;
+  // Bound stream signals, fetched at elaboration: the edge process runs every cycle.
+  private up!: StreamSignals<Beat | null>;
+  private down!: StreamSignals<Beat | null>;
 
   private readonly tags: boolean;
   private readonly checkTags: boolean;
@@ -251,32 +247,28 @@ export class ConvEngine extends Module {
   }
 
   override endOfElaboration(): void {
-    this.sValid = this.s.valid.sig;
-    this.sReady = this.s.ready.sig;
-    this.sData = this.s.data.sig;
-    this.mValid = this.m.valid.sig;
-    this.mReady = this.m.ready.sig;
-    this.mData = this.m.data.sig;
+    this.up = this.s.signals();
+    this.down = this.m.signals();
   }
 
   private reset(): void {
     this.sReadyReg = this.lineBuffer.canAccept() ? 1 : 0;
-    this.sReady.set(this.sReadyReg);
-    this.mValid.set(0);
+    this.up.ready.set(this.sReadyReg);
+    this.down.valid.set(0);
   }
 
   private edge(): void {
     this.cycles++;
     const lb = this.lineBuffer;
     // 1. input transfer
-    if (this.sReadyReg === 1 && this.sValid.value === 1) {
-      this.accept(this.sData.value);
+    if (this.sReadyReg === 1 && this.up.valid.value === 1) {
+      this.accept(this.up.data.value);
       this.inBeats++;
       this.sim.progressCount++;
     }
     // 2. output transfer
     if (this.outFull === 1) {
-      if (this.mReady.value === 1) {
+      if (this.down.ready.value === 1) {
         this.outFull = 0;
         this.outBeats++;
         this.sim.progressCount++;
@@ -293,7 +285,7 @@ export class ConvEngine extends Module {
     // 4. handover to the output register
     if (this.done !== null) {
       if (this.outFull === 0) {
-        this.mData.set(this.done);
+        this.down.data.set(this.done);
         this.outFull = 1;
         this.done = null;
       } else {
@@ -309,9 +301,9 @@ export class ConvEngine extends Module {
     const ready = lb.nextPixel < lb.oldest + this.cap ? 1 : 0;
     if (ready !== this.sReadyReg) {
       this.sReadyReg = ready;
-      this.sReady.set(ready);
+      this.up.ready.set(ready);
     }
-    if (this.mValid.value !== this.outFull) this.mValid.set(this.outFull);
+    if (this.down.valid.value !== this.outFull) this.down.valid.set(this.outFull);
     const busy = this.left > 0 ? 1 : 0;
     if (busy !== this.busyReg) {
       this.busyReg = busy;

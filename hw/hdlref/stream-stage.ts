@@ -1,6 +1,5 @@
 import type { Module } from '../../sim/module.ts';
-import type { Signal } from '../../sim/signal.ts';
-import { StreamIn, StreamOut } from '../stream/stream.ts';
+import { StreamIn, StreamOut, type StreamSignals } from '../stream/stream.ts';
 import { Clocked, type Clocking } from './clocked.ts';
 
 /** `stream_stage` KIND: 2 = two-entry skid buffer (registered ready), 1 = one register, combinational ready. */
@@ -18,13 +17,9 @@ export class StreamStage extends Clocked {
   private outD = 0;
   private skidV = 0;
   private skidD = 0;
-  // Bound signals, cached at elaboration: this process runs once per stage per cycle.
-  private sValid!: Signal;
-  private sReady!: Signal;
-  private sData!: Signal;
-  private mValid!: Signal;
-  private mReady!: Signal;
-  private mData!: Signal;
+  // Bound stream signals, fetched at elaboration: the edge process runs every cycle.
+  private up!: StreamSignals<number>;
+  private down!: StreamSignals<number>;
 
   constructor(parent: Module, name: string, clocking: Clocking, readonly kind: StageKind = 2) {
     super(parent, name, clocking);
@@ -35,34 +30,30 @@ export class StreamStage extends Clocked {
       this.always(reset, () => this.skidEdge());
     } else {
       // s_ready follows m_ready and out_v (= m_valid) combinationally.
-      this.comb([this.m.ready, this.m.valid], () => this.sReady.set((this.mValid.value ^ 1) | this.mReady.value));
+      this.comb([this.m.ready, this.m.valid], () => this.up.ready.set((this.down.valid.value ^ 1) | this.down.ready.value));
       this.always(reset, () => this.registerEdge());
     }
   }
 
   override endOfElaboration(): void {
-    this.sValid = this.s.valid.sig;
-    this.sReady = this.s.ready.sig;
-    this.sData = this.s.data.sig;
-    this.mValid = this.m.valid.sig;
-    this.mReady = this.m.ready.sig;
-    this.mData = this.m.data.sig;
+    this.up = this.s.signals();
+    this.down = this.m.signals();
   }
 
   private skidEdge(): void {
-    const sValid = this.sValid.value;
-    if (!this.outV || this.mReady.value) {
+    const sValid = this.up.valid.value;
+    if (!this.outV || this.down.ready.value) {
       if (this.skidV) this.commit(1, this.skidD, 0, this.skidD);
-      else this.commit(sValid, sValid ? this.sData.value : this.outD, 0, this.skidD);
+      else this.commit(sValid, sValid ? this.up.data.value : this.outD, 0, this.skidD);
     } else if (sValid && !this.skidV) {
-      this.commit(this.outV, this.outD, 1, this.sData.value);
+      this.commit(this.outV, this.outD, 1, this.up.data.value);
     }
   }
 
   private registerEdge(): void {
-    if (!this.sReady.value) return;
-    const sValid = this.sValid.value;
-    this.commit(sValid, sValid ? this.sData.value : this.outD, 0, 0);
+    if (!this.up.ready.value) return;
+    const sValid = this.up.valid.value;
+    this.commit(sValid, sValid ? this.up.data.value : this.outD, 0, 0);
   }
 
   private commit(outV: number, outD: number, skidV: number, skidD: number): void {
@@ -70,8 +61,8 @@ export class StreamStage extends Clocked {
     this.outD = outD;
     this.skidV = skidV;
     this.skidD = skidD;
-    this.mValid.set(outV);
-    this.mData.set(outD);
-    if (this.kind === 2) this.sReady.set(skidV ^ 1);
+    this.down.valid.set(outV);
+    this.down.data.set(outD);
+    if (this.kind === 2) this.up.ready.set(skidV ^ 1);
   }
 }

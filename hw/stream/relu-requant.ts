@@ -1,8 +1,7 @@
 import { Module } from '../../sim/module.ts';
-import type { Signal } from '../../sim/signal.ts';
 import type { Beat } from './beat.ts';
 import { badParameter, requireInt, requireLanes, type ClockedOptions } from './params.ts';
-import { StreamIn, StreamOut } from './stream.ts';
+import { StreamIn, StreamOut, type StreamSignals } from './stream.ts';
 
 /**
  * ReluRequant: one pipeline register that turns int32 accumulator lanes into int8 activations.
@@ -93,12 +92,9 @@ export class ReluRequant extends Module {
   outputStallCycles = 0;
   cycles = 0;
 
-  private sValid!: Signal<number>;
-  private sReady!: Signal<number>;
-  private sData!: Signal<Beat | null>;
-  private mValid!: Signal<number>;
-  private mReady!: Signal<number>;
-  private mData!: Signal<Beat | null>;
+  // Bound stream signals, fetched at elaboration: the edge process runs every cycle.
+  private up!: StreamSignals<Beat | null>;
+  private down!: StreamSignals<Beat | null>;
 
   constructor(parent: Module, name: string, options: ReluRequantOptions) {
     super(parent, name);
@@ -114,37 +110,33 @@ export class ReluRequant extends Module {
     const clk = this.input('clk', 1).bind(options.clk);
     this.s = new StreamIn<Beat | null>(this, 's', inWidth);
     this.m = new StreamOut<Beat | null>(this, 'm', this.lanes * 8);
-    this.comb([this.m.valid, this.m.ready], () => this.sReady.set(this.mValid.value === 0 || this.mReady.value === 1 ? 1 : 0));
+    this.comb([this.m.valid, this.m.ready], () => this.up.ready.set(this.down.valid.value === 0 || this.down.ready.value === 1 ? 1 : 0));
     this.onRising(clk, () => this.edge());
   }
 
   override endOfElaboration(): void {
-    this.sValid = this.s.valid.sig;
-    this.sReady = this.s.ready.sig;
-    this.sData = this.s.data.sig;
-    this.mValid = this.m.valid.sig;
-    this.mReady = this.m.ready.sig;
-    this.mData = this.m.data.sig;
+    this.up = this.s.signals();
+    this.down = this.m.signals();
   }
 
   private edge(): void {
     this.cycles++;
-    const sv = this.sValid.value;
-    const sFire = sv & this.sReady.value;
-    const mv = this.mValid.value;
-    const mr = this.mReady.value;
+    const sv = this.up.valid.value;
+    const sFire = sv & this.up.ready.value;
+    const mv = this.down.valid.value;
+    const mr = this.down.ready.value;
     if (sv && !sFire) this.inputStallCycles++;
     if (mv && !mr) this.outputStallCycles++;
     if (sFire) {
-      const b = this.sData.value!;
+      const b = this.up.data.value!;
       this.beats++;
       this.ops += this.lanes;
       this.progress();
-      this.mValid.set(1);
-      this.mData.set({ lanes: b.lanes === null ? null : this.requant(b.lanes), tag: b.tag, last: b.last });
+      this.down.valid.set(1);
+      this.down.data.set({ lanes: b.lanes === null ? null : this.requant(b.lanes), tag: b.tag, last: b.last });
     } else if (mv && mr) {
-      this.mValid.set(0);
-      this.mData.set(null);
+      this.down.valid.set(0);
+      this.down.data.set(null);
     }
   }
 

@@ -3,7 +3,7 @@ import type { In } from '../../sim/port.ts';
 import type { Signal } from '../../sim/signal.ts';
 import type { Beat } from './beat.ts';
 import { badParameter, driverOf, driverPort, requireLanes, type ClockedOptions } from './params.ts';
-import { StreamIn, StreamOut } from './stream.ts';
+import { StreamIn, StreamOut, type StreamSignals } from './stream.ts';
 
 /**
  * SkipFifo: the FIFO that holds the skip path's beats until the join consumes them.
@@ -65,12 +65,9 @@ export class SkipFifo extends Module {
   private rd = 0;
   private wr = 0;
   private n = 0;
-  private sValid!: Signal<number>;
-  private sReady!: Signal<number>;
-  private sData!: Signal<Beat | null>;
-  private mValid!: Signal<number>;
-  private mReady!: Signal<number>;
-  private mData!: Signal<Beat | null>;
+  // Bound stream signals, fetched at elaboration: the edge process runs every cycle.
+  private up!: StreamSignals<Beat | null>;
+  private down!: StreamSignals<Beat | null>;
 
   constructor(parent: Module, name: string, options: SkipFifoOptions) {
     super(parent, name);
@@ -89,18 +86,14 @@ export class SkipFifo extends Module {
     this.ring = new Array<Beat | null>(cap).fill(null);
     this.mask = depth === Infinity ? cap - 1 : -1;
     // Values of the registers out of reset (time 0): empty, ready.
-    this.comb([], () => this.sReady.set(1));
+    this.comb([], () => this.up.ready.set(1));
     if (this.fwft) this.comb([this.s.valid, this.s.data], () => this.bypass());
     this.onRising(clk, () => this.edge());
   }
 
   override endOfElaboration(): void {
-    this.sValid = this.s.valid.sig;
-    this.sReady = this.s.ready.sig;
-    this.sData = this.s.data.sig;
-    this.mValid = this.m.valid.sig;
-    this.mReady = this.m.ready.sig;
-    this.mData = this.m.data.sig;
+    this.up = this.s.signals();
+    this.down = this.m.signals();
   }
 
   /** Cycles from push to visible at m: 1 registered, 0 with first-word fall-through through an empty FIFO. */
@@ -115,17 +108,17 @@ export class SkipFifo extends Module {
 
   private edge(): void {
     this.cycles++;
-    const sv = this.sValid.value;
-    const push = sv & this.sReady.value;
-    const mv = this.mValid.value;
-    const mr = this.mReady.value;
+    const sv = this.up.valid.value;
+    const push = sv & this.up.ready.value;
+    const mv = this.down.valid.value;
+    const mr = this.down.ready.value;
     const pop = mv & mr;
     if (sv && !push) this.fullStallCycles++;
     if (mr && !mv) this.emptyStallCycles++;
     if (push === 0 && pop === 0) return;
     if (push) {
       if (this.n === this.ring.length) this.grow();
-      this.ring[this.wr] = this.sData.value;
+      this.ring[this.wr] = this.up.data.value;
       this.wr = this.next(this.wr);
       this.n++;
       this.pushes++;
@@ -139,25 +132,25 @@ export class SkipFifo extends Module {
     const n = this.n;
     if (n > this.highWater) this.highWater = n;
     this.progress();
-    this.sReady.set(n !== this.depth ? 1 : 0);
+    this.up.ready.set(n !== this.depth ? 1 : 0);
     this.occupancy.set(n);
     if (n !== 0) {
-      this.mValid.set(1);
-      this.mData.set(this.ring[this.rd]!);
+      this.down.valid.set(1);
+      this.down.data.set(this.ring[this.rd]!);
     } else if (this.fwft) {
       this.bypass();
     } else {
-      this.mValid.set(0);
-      this.mData.set(null);
+      this.down.valid.set(0);
+      this.down.data.set(null);
     }
   }
 
   /** FWFT while empty: the input shows through (re-run whenever s_valid or s_data changes). */
   private bypass(): void {
     if (this.n !== 0) return;
-    const v = this.sValid.value;
-    this.mValid.set(v);
-    this.mData.set(v ? this.sData.value : null);
+    const v = this.up.valid.value;
+    this.down.valid.set(v);
+    this.down.data.set(v ? this.up.data.value : null);
   }
 
   private next(i: number): number {

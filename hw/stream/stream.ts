@@ -30,6 +30,16 @@ export function streamWires<T = number>(parent: Module, name: string, shape: Str
   };
 }
 
+/**
+ * The three signals a stream port bundle is bound to. Hot edge processes fetch them once, in
+ * `endOfElaboration()`, instead of going through the ports every cycle.
+ */
+export interface StreamSignals<T = number> {
+  readonly valid: Signal<number>;
+  readonly ready: Signal<number>;
+  readonly data: Signal<T>;
+}
+
 /** The consumer side of a stream on a module: valid and data in, ready out. */
 export class StreamIn<T = number> {
   readonly valid: In<number>;
@@ -44,6 +54,11 @@ export class StreamIn<T = number> {
     this.valid = owner.input(`${name}_valid`, 1);
     this.ready = owner.output(`${name}_ready`, 1);
     this.data = owner.input<T>(`${name}_data`, width);
+  }
+
+  /** The bound signals (after elaboration). */
+  signals(): StreamSignals<T> {
+    return { valid: this.valid.sig, ready: this.ready.sig, data: this.data.sig };
   }
 
   bind(w: StreamWires<T>): this {
@@ -68,6 +83,11 @@ export class StreamOut<T = number> {
     this.valid = owner.output(`${name}_valid`, 1);
     this.ready = owner.input(`${name}_ready`, 1);
     this.data = owner.output<T>(`${name}_data`, width);
+  }
+
+  /** The bound signals (after elaboration). */
+  signals(): StreamSignals<T> {
+    return { valid: this.valid.sig, ready: this.ready.sig, data: this.data.sig };
   }
 
   bind(w: StreamWires<T>): this {

@@ -3,7 +3,7 @@ import { Module } from '../../sim/module.ts';
 import type { Signal } from '../../sim/signal.ts';
 import { formatBeat, formatTag, type Beat, type Tag } from './beat.ts';
 import { badParameter, laneArray, requireLanes, type ClockedOptions } from './params.ts';
-import { StreamIn, StreamOut } from './stream.ts';
+import { StreamIn, StreamOut, type StreamSignals } from './stream.ts';
 
 /**
  * WidthConverter: changes the number of lanes per beat by an integer ratio r.
@@ -67,12 +67,9 @@ export class WidthConverter extends Module {
   private count = 0;
   private failed = false;
 
-  private sValid!: Signal<number>;
-  private sReady!: Signal<number>;
-  private sData!: Signal<Beat | null>;
-  private mValid!: Signal<number>;
-  private mReady!: Signal<number>;
-  private mData!: Signal<Beat | null>;
+  // Bound stream signals, fetched at elaboration: the edge process runs every cycle.
+  private up!: StreamSignals<Beat | null>;
+  private down!: StreamSignals<Beat | null>;
 
   constructor(parent: Module, name: string, options: WidthConverterOptions) {
     super(parent, name);
@@ -94,24 +91,20 @@ export class WidthConverter extends Module {
     this.atLast = this.signal('at_last', 1, { init: this.mode === 'pack' && this.ratio === 1 ? 1 : 0 });
     if (this.mode === 'split') {
       this.comb([this.m.valid, this.m.ready, this.atLast], () => {
-        this.sReady.set(this.mValid.value === 0 || (this.atLast.value & this.mReady.value) ? 1 : 0);
+        this.up.ready.set(this.down.valid.value === 0 || (this.atLast.value & this.down.ready.value) ? 1 : 0);
       });
       this.onRising(clk, () => this.splitEdge());
     } else {
       this.comb([this.m.valid, this.m.ready, this.atLast], () => {
-        this.sReady.set(this.atLast.value === 0 || this.mValid.value === 0 || this.mReady.value === 1 ? 1 : 0);
+        this.up.ready.set(this.atLast.value === 0 || this.down.valid.value === 0 || this.down.ready.value === 1 ? 1 : 0);
       });
       this.onRising(clk, () => this.packEdge());
     }
   }
 
   override endOfElaboration(): void {
-    this.sValid = this.s.valid.sig;
-    this.sReady = this.s.ready.sig;
-    this.sData = this.s.data.sig;
-    this.mValid = this.m.valid.sig;
-    this.mReady = this.m.ready.sig;
-    this.mData = this.m.data.sig;
+    this.up = this.s.signals();
+    this.down = this.m.signals();
   }
 
   /** Cycles from a beat taken at s to the first resulting beat at m (from the r-th piece when packing). */
@@ -120,8 +113,8 @@ export class WidthConverter extends Module {
   }
 
   private count0(sFire: number, mFire: number): void {
-    if (this.sValid.value && !sFire) this.inputStallCycles++;
-    if (this.mValid.value && !this.mReady.value) this.outputStallCycles++;
+    if (this.up.valid.value && !sFire) this.inputStallCycles++;
+    if (this.down.valid.value && !this.down.ready.value) this.outputStallCycles++;
     if (sFire) this.inBeats++;
     if (mFire) this.outBeats++;
     if (sFire || mFire) this.progress();
@@ -129,19 +122,19 @@ export class WidthConverter extends Module {
 
   private splitEdge(): void {
     this.cycles++;
-    const sFire = this.sValid.value & this.sReady.value;
-    const mFire = this.mValid.value & this.mReady.value;
+    const sFire = this.up.valid.value & this.up.ready.value;
+    const mFire = this.down.valid.value & this.down.ready.value;
     this.count0(sFire, mFire);
     if (!sFire && !mFire) return;
     if (mFire && ++this.piece === this.ratio) this.cur = null;
     if (sFire) {
-      this.cur = this.sData.value;
+      this.cur = this.up.data.value;
       this.piece = 0;
     }
     const cur = this.cur;
     if (cur === null) {
-      this.mValid.set(0);
-      this.mData.set(null);
+      this.down.valid.set(0);
+      this.down.data.set(null);
       this.atLast.set(0);
       return;
     }
@@ -151,20 +144,20 @@ export class WidthConverter extends Module {
     const t = cur.tag;
     const tag: Tag | null = t === null || r === 1 ? t : { frame: t.frame, y: t.y, x: t.x, group: t.group * r + i };
     const lanes = cur.lanes === null ? null : r === 1 ? cur.lanes : cur.lanes.subarray(i * k, i * k + k);
-    this.mValid.set(1);
-    this.mData.set(r === 1 ? cur : { lanes, tag, last: cur.last && i === r - 1 });
+    this.down.valid.set(1);
+    this.down.data.set(r === 1 ? cur : { lanes, tag, last: cur.last && i === r - 1 });
     this.atLast.set(i === r - 1 ? 1 : 0);
   }
 
   private packEdge(): void {
     const cycle = ++this.cycles;
-    const sFire = this.sValid.value & this.sReady.value;
-    const mFire = this.mValid.value & this.mReady.value;
+    const sFire = this.up.valid.value & this.up.ready.value;
+    const mFire = this.down.valid.value & this.down.ready.value;
     this.count0(sFire, mFire);
     if (!sFire && !mFire) return;
     let out: Beat | null = null;
     if (sFire) {
-      const b = this.sData.value!;
+      const b = this.up.data.value!;
       const r = this.ratio;
       const i = this.count;
       if (i === 0) {
@@ -189,11 +182,11 @@ export class WidthConverter extends Module {
       this.atLast.set(this.count === r - 1 ? 1 : 0);
     }
     if (out !== null) {
-      this.mValid.set(1);
-      this.mData.set(out);
+      this.down.valid.set(1);
+      this.down.data.set(out);
     } else if (mFire) {
-      this.mValid.set(0);
-      this.mData.set(null);
+      this.down.valid.set(0);
+      this.down.data.set(null);
     }
   }
 

@@ -2,7 +2,9 @@ import { ClockDriver, type ClockOptions } from './clock.ts';
 import { ErrorCodes, SimError } from './errors.ts';
 import { EventQueue, type TimedEvent } from './event-queue.ts';
 import type { Module, Trigger } from './module.ts';
+import { checkStructure } from './elaborate.ts';
 import { claimDriver, Port } from './port.ts';
+import { TraceHub } from './trace-hub.ts';
 import { Process, type ProcessOwner } from './process.ts';
 import type { EdgeProcess, Signal, SignalHost } from './signal.ts';
 import { formatTimescale, parseTimescale, toSteps, type Timescale, type TimeUnit } from './time.ts';
@@ -50,7 +52,7 @@ export class Simulator implements SignalHost {
   private readonly roots: Module[] = [];
   private readonly clocks: ClockDriver[] = [];
   private readonly combProcesses: Process[] = [];
-  private readonly sinks: TraceSink[] = [];
+  private readonly traces = new TraceHub();
   private readonly queue = new EventQueue();
   // Work lists are reused arrays with explicit counts: no reallocation per delta on the hot path.
   private readonly updates: Signal<any>[] = [];
@@ -68,7 +70,6 @@ export class Simulator implements SignalHost {
   private failure: { owner: ProcessOwner; error: unknown } | null = null;
   private loopWatch: Set<Signal<any>> | null = null;
   private readonly lateBindings: (() => void)[] = [];
-  private closed = false;
   /** The current delta's coroutines were resumed; go on with its update phase. */
   private resumedThisDelta = false;
   private deferredError: SimError | null = null;
@@ -180,7 +181,7 @@ export class Simulator implements SignalHost {
   /** Record waveforms into `sink` (call before the first run). */
   trace(sink: TraceSink): void {
     if (this.elaborated) this.frozen('add a trace sink');
-    this.sinks.push(sink);
+    this.traces.add(sink);
   }
 
   // ---- elaboration --------------------------------------------------------------------------------
@@ -188,26 +189,12 @@ export class Simulator implements SignalHost {
   /** Check the structure, freeze it and prepare time 0. Called by the first `run()`. */
   elaborate(): void {
     if (this.elaborated) return;
-    const unbound: string[] = [];
-    for (const root of this.roots) {
-      for (const m of root.walk()) {
-        for (const port of m.ports) if (!port.isBound) unbound.push(port.path);
-        for (const s of m.signals) if (s.driver === null) claimDriver(s, m, m.path);
-      }
-    }
-    if (unbound.length) {
-      throw new SimError({
-        code: ErrorCodes.UNBOUND_PORT,
-        message: `${unbound.length} port(s) were never bound: ${unbound.join(', ')}`,
-        paths: unbound,
-        hint: 'bind every port to a signal (port.bind(sig)) before the first run()',
-      });
-    }
+    checkStructure(this.roots);
     for (const resolveLate of this.lateBindings) resolveLate();
     this.lateBindings.length = 0;
     this.elaborated = true;
     for (const root of this.roots) for (const m of root.walk()) m.endOfElaboration();
-    this.openTraces();
+    this.traces.open(this.design(), this.roots);
     for (const c of this.clocks) c.start();
     for (const p of this.combProcesses) p.wake();
   }
@@ -234,7 +221,7 @@ export class Simulator implements SignalHost {
    */
   async run(options: RunOptions = {}): Promise<StopReason> {
     this.elaborate();
-    if (this.closed) {
+    if (this.traces.isClosed) {
       throw new SimError({ code: ErrorCodes.FROZEN, message: 'run() after close(): the simulation has ended' });
     }
     const endTime = this.endTimeOf(options);
@@ -462,7 +449,7 @@ export class Simulator implements SignalHost {
     this.loopWatch = null;
     const changed = this.traceChanged;
     if (changed.length === 0) return;
-    for (const sink of this.sinks) sink.step(this.time, changed);
+    this.traces.step(this.time, changed);
     for (let i = 0; i < changed.length; i++) changed[i]!.traceDirty = false;
     changed.length = 0;
   }
@@ -521,33 +508,8 @@ export class Simulator implements SignalHost {
     return t instanceof Port ? t.sig : t;
   }
 
-  private openTraces(): void {
-    if (this.sinks.length === 0) return;
-    const design = this.design();
-    for (const root of this.roots) {
-      for (const m of root.walk()) {
-        for (const s of m.signals) {
-          if (s.untraced) continue;
-          s.traced = this.sinks.some((k) => !k.wants || k.wants(s, m.path));
-        }
-      }
-    }
-    for (const sink of this.sinks) sink.open(design);
-    process.once('exit', this.closeOnExit);
-  }
-
-  /** A process that exits without close() still leaves finished, loadable trace files. */
-  private readonly closeOnExit = (): void => {
-    if (this.closed) return;
-    this.closed = true;
-    for (const sink of this.sinks) void sink.close(this.time, new Error('process exited before Simulator.close()'));
-  };
-
   private async closeSinks(error?: Error): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    process.off('exit', this.closeOnExit);
-    for (const sink of this.sinks) await sink.close(this.time, error);
+    await this.traces.close(this.time, error);
   }
 
   private wrap(err: unknown): SimError {

@@ -7,3 +7,5 @@ import { registerStart } from './start.ts';
 export const commands: ((program: Command, io: CliIo) => void)[] = [registerStart, registerHdlBench];
 import { registerMacArray } from './mac-array.ts'; commands.push(registerMacArray); // skipsim mac-array
 import { registerDramBench } from './dram-bench.ts'; commands.push(registerDramBench); // skipsim dram-bench
+import { registerSizeFifo } from './size-fifo.ts'; commands.push(registerSizeFifo); // skipsim size-fifo
+import { registerRun } from './run.ts'; commands.push(registerRun); // skipsim run

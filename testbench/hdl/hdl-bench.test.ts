@@ -13,7 +13,7 @@ import { runHdlBench, type HdlDesign } from './hdl-bench.ts';
  * exactly what Icarus Verilog prints for ../shared/reference/hdl (csum, rx, tx, max_occ).
  */
 
-const HDL_DIR = path.resolve(import.meta.dirname, '../../../shared/reference/hdl');
+const HDL_DIR = path.resolve(import.meta.dirname, '../../hw/hdlref/verilog');
 
 // Values printed by Icarus Verilog 11 (../shared/reference/hdl/README.md and SEMANTICS.md section 6).
 const PUBLISHED: [HdlDesign, Partial<HdlParams>, number, string, number, number, number][] = [

@@ -29,6 +29,15 @@ export interface RunOptions {
   until?: () => boolean;
 }
 
+/** The bound of one run() call, and the clock edges it has seen. */
+interface RunBound {
+  endTime: number;
+  clock: ClockDriver | null;
+  endCycle: number;
+  until: (() => boolean) | undefined;
+  seenCycles: number;
+}
+
 /** Why `run()` returned. */
 export type StopReason = 'time' | 'cycles' | 'until' | 'stopped' | 'idle';
 
@@ -232,28 +241,19 @@ export class Simulator implements SignalHost {
         message: 'run({cycles}) needs the clock whose rising edges it counts: run({cycles, clock})',
       });
     }
-    const endCycle = clock && options.cycles !== undefined ? clock.cycles + options.cycles : Infinity;
-    const until = options.until;
+    const bound: RunBound = {
+      endTime,
+      clock,
+      endCycle: clock && options.cycles !== undefined ? clock.cycles + options.cycles : Infinity,
+      until: options.until,
+      seenCycles: clock ? clock.cycles : 0,
+    };
     this.stopRequested = false;
-    let seenCycles = clock ? clock.cycles : 0;
     try {
       for (;;) {
-        while (this.settle()) await this.resumeCoroutines();
-        this.endTimeStep();
-        if (this.deferredError) throw this.deferredError;
-        if (this.stopRequested) return 'stopped';
-        const edged = clock !== null && clock.cycles !== seenCycles;
-        if (clock) seenCycles = clock.cycles;
-        if (clock && clock.cycles >= endCycle) return 'cycles';
-        if (until && (clock === null || edged) && until()) return 'until';
-        const next = this.queue.peekTime();
-        if (next === Infinity) return 'idle';
-        if (next > endTime) {
-          this.time = endTime;
-          this.delta = 0;
-          return 'time';
-        }
-        this.advanceTo(next);
+        const why = this.runSteps(bound);
+        if (why !== 'resume') return why;
+        await this.resumeCoroutines();
       }
     } catch (err) {
       const error = this.wrap(err);
@@ -268,6 +268,36 @@ export class Simulator implements SignalHost {
    */
   fail(error: SimError): void {
     if (this.deferredError === null) this.deferredError = error;
+  }
+
+  /**
+   * The synchronous heart of run(): settle, trace, check the bound, advance time, repeat. Returns why it
+   * stopped, or 'resume' when testbench coroutines must run first (the only reason run() ever awaits).
+   */
+  private runSteps(b: RunBound): StopReason | 'resume' {
+    const clock = b.clock;
+    for (;;) {
+      if (this.settle()) return 'resume';
+      this.endTimeStep();
+      if (this.deferredError) throw this.deferredError;
+      if (this.stopRequested) return 'stopped';
+      if (clock !== null) {
+        const edged = clock.cycles !== b.seenCycles;
+        b.seenCycles = clock.cycles;
+        if (clock.cycles >= b.endCycle) return 'cycles';
+        if (edged && b.until && b.until()) return 'until';
+      } else if (b.until && b.until()) {
+        return 'until';
+      }
+      const next = this.queue.peekTime();
+      if (next === Infinity) return 'idle';
+      if (next > b.endTime) {
+        this.time = b.endTime;
+        this.delta = 0;
+        return 'time';
+      }
+      this.advanceTo(next);
+    }
   }
 
   /** Ask the running simulation to stop at the end of the current time step. */

@@ -7,6 +7,7 @@ import cliProgress from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliIo } from '../cli/io.ts';
 import { integer, oneOf } from '../cli/options.ts';
+import { blockLayout } from './block-layout.ts';
 import { BLOCK_KINDS, ConfigError, parseScenarioConfig, readConfigFile, type ConfigDefaults, type ScenarioConfig } from './config.ts';
 
 /** Config field -> the option that sets it. */
@@ -108,8 +109,9 @@ function rawFromOptions(o: Record<string, unknown>): Record<string, unknown> {
 }
 
 /**
- * The scenario from an optional config file and the options (options win). Throws ConfigError whose
- * message names the option when the bad value came from one, else the config field and the file.
+ * The scenario from an optional config file and the options (options win), validated down to the block
+ * layout. Throws ConfigError whose message names the option when the bad value came from one, else the
+ * config field and the file.
  */
 export function scenarioFromCli(file: string | undefined, o: Record<string, unknown>, defaults: ConfigDefaults = {}): ScenarioConfig {
   const fromOptions = rawFromOptions(o);
@@ -120,24 +122,31 @@ export function scenarioFromCli(file: string | undefined, o: Record<string, unkn
     raw = { ...(base as Record<string, unknown>), ...fromOptions };
   } else {
     for (const f of ['block', 'height', 'width', 'channels']) {
-      if (raw[f] === undefined) throw new ConfigError(f, `required: give ${OPTION_OF[f]} (and --block, --height, --width, --channels), or a config file`);
+      if (raw[f] === undefined) throw new CliError(f, `option '${OPTION_OF[f]}' is required (with --block, --height, --width and --channels), or give a config file`);
     }
   }
   try {
-    return parseScenarioConfig(raw, defaults);
+    const c = parseScenarioConfig(raw, defaults);
+    blockLayout(c);
+    return c;
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    const top = e.field.split('.')[0]!;
-    const opt = OPTION_OF[top];
-    if (opt && top in fromOptions) throw new ConfigError(e.field, e.message.replace(`config field '${e.field}'`, `option '${opt}'`).replace(/^/, ''));
-    if (file !== undefined) throw new ConfigError(e.field, e.message.replace(`config field '${e.field}'`, `config field '${e.field}' in ${file}`));
+    const [top, , lanes] = e.field.split('.');
+    // A folding error with no per-conv entries in a file came from --simd / --pe.
+    const opt = top === 'convs' && raw.convs === undefined && (lanes === 'simd' || lanes === 'pe') ? `--${lanes}` : OPTION_OF[top!];
+    const fromOption = opt !== undefined && (top! in fromOptions || (top === 'convs' && raw.convs === undefined));
+    if (fromOption) throw new CliError(e.field, e.message.replace(`config field '${e.field}'`, `option '${opt}'`));
+    if (file !== undefined) throw new CliError(e.field, e.message.replace(`config field '${e.field}'`, `config field '${e.field}' in ${file}`));
     throw e;
   }
 }
 
-/** The message a ConfigError prints: it already names the option or field. */
-export function configErrorText(e: ConfigError): string {
-  return e.message.startsWith('config field') || e.message.startsWith('option') ? `error: ${e.message}` : `error: ${e.message}`;
+/** A ConfigError whose message is already phrased for the command line. */
+class CliError extends ConfigError {
+  constructor(field: string, message: string) {
+    super(field, '');
+    this.message = message;
+  }
 }
 
 export interface Progress {

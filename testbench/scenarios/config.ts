@@ -80,8 +80,8 @@ function show(v: unknown): string {
   return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
-const int = (min: number, max = Number.MAX_SAFE_INTEGER) => {
-  const what = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer in ${min}..${max}`;
+const int = (min: number, max = Number.MAX_SAFE_INTEGER, or = '') => {
+  const what = (max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer in ${min}..${max}`) + or;
   return z.number({ error: `expected ${what}` }).int({ error: `expected ${what}` }).min(min, { error: `expected ${what}` }).max(max, { error: `expected ${what}` });
 };
 const probability = z
@@ -126,7 +126,7 @@ export const scenarioSchema = z.strictObject(
     mode: z.enum(['data', 'timing'], { error: "expected 'data' or 'timing'" }).optional(),
     debug: z.boolean({ error: 'expected true or false' }).optional(),
     fifoDepth: z
-      .union([int(1), z.literal(Infinity), z.literal('Infinity'), z.literal('unbounded')], {
+      .union([int(1, Number.MAX_SAFE_INTEGER, " or 'unbounded'"), z.literal(Infinity), z.literal('Infinity'), z.literal('unbounded')], {
         error: "expected an integer >= 1, or 'unbounded' / 'Infinity'",
       })
       .optional(),
@@ -157,7 +157,8 @@ function firstIssue(error: z.ZodError, input: unknown): ConfigError {
     return new ConfigError(field, `unknown field (expected one of: ${allowed})`);
   }
   const got = valueAt(input, issue.path);
-  return new ConfigError(at || '(config)', issue.message, got === undefined && issue.path.length ? 'nothing' : got);
+  if (got === undefined && issue.path.length) return new ConfigError(at, `missing: ${issue.message}`);
+  return new ConfigError(at || '(config)', issue.message, got);
 }
 
 /** Default lanes when neither `simd`/`pe` nor a per-conv entry says: 8, a common FINN folding. */

@@ -25,7 +25,6 @@ export function registerRun(program: Command, io: CliIo): void {
       let config: ScenarioConfig;
       try {
         config = scenarioFromCli(file, o, { frames: 1, mode: 'data' });
-        blockLayout(config);
       } catch (e) {
         if (e instanceof ConfigError) command.error(`error: ${e.message}`, { exitCode: 2 });
         throw e;

@@ -9,3 +9,4 @@ import { registerMacArray } from './mac-array.ts'; commands.push(registerMacArra
 import { registerDramBench } from './dram-bench.ts'; commands.push(registerDramBench); // skipsim dram-bench
 import { registerSizeFifo } from './size-fifo.ts'; commands.push(registerSizeFifo); // skipsim size-fifo
 import { registerRun } from './run.ts'; commands.push(registerRun); // skipsim run
+import { registerSweep } from './sweep.ts'; commands.push(registerSweep); // skipsim sweep

@@ -68,3 +68,11 @@ function formatSimError(info: SimErrorInfo): string {
   if (info.hint) lines.push(`  hint: ${info.hint}`);
   return lines.join('\n');
 }
+
+/** A value as error messages show it (bigints with their n, strings quoted, objects by type). */
+export function describeValue(v: unknown): string {
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
+  if (typeof v === 'string') return JSON.stringify(v);
+  return Object.prototype.toString.call(v);
+}

@@ -1,4 +1,4 @@
-import { ErrorCodes, SimError } from './errors.ts';
+import { ErrorCodes, SimError, describeValue as describe } from './errors.ts';
 
 /**
  * How a signal holds its value:
@@ -230,11 +230,4 @@ function defaultInit(kind: SignalKind): unknown {
     default:
       return 0;
   }
-}
-
-function describe(v: unknown): string {
-  if (typeof v === 'bigint') return `${v}n`;
-  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
-  if (typeof v === 'string') return JSON.stringify(v);
-  return Object.prototype.toString.call(v);
 }

@@ -28,65 +28,20 @@
  * Writable the chunk is copied into the stream and `drained()` lets an async caller honour backpressure;
  * `close()` waits for the stream either way.
  */
-import type { Writable } from 'node:stream';
-import { ErrorCodes, SimError } from '../sim/errors.ts';
+import { ErrorCodes, SimError, describeValue as describe } from '../sim/errors.ts';
 import type { Signal } from '../sim/signal.ts';
 import type { DesignView, TraceSink } from '../sim/trace.ts';
 import { buildLayout, ValueMode, type ScopeDecl, type TraceLayout } from './layout.ts';
 import { sanitizeText } from './names.ts';
-import type { ScopeFilterOptions } from './scope-filter.ts';
+import { CH_0, CH_B, CH_HASH, CH_R, CH_X, NL, SP, formatReal, writeAscii, writeBinary32, writeDecimal } from './vcd-encode.ts';
+import type { VcdWriterOptions, VcdWriterStats } from './vcd-writer-options.ts';
 import { formatTimescale, parseTimescale } from './timescale.ts';
 import { FileSink, GzipSink, StreamSink, type ChunkSink } from './vcd-output.ts';
-
-export interface VcdWriterOptions extends ScopeFilterOptions {
-  /** Output file (written with fs.writeSync). Exactly one of `path` and `stream`. */
-  path?: string;
-  /** Output stream. Ended by `close()` unless `endStream` is false. */
-  stream?: Writable;
-  endStream?: boolean;
-  /** `$date` text; fix it for byte-identical golden files. Default: the current time, ISO 8601. */
-  date?: string;
-  /** `$version` text; default `skipsim`. */
-  version?: string;
-  /** Optional header `$comment` (one line). */
-  comment?: string;
-  /** Only this time range is written, in design time units: [start, end). */
-  window?: { start?: number; end?: number };
-  /** Gzip the output (GTKWave loads `.vcd.gz`). */
-  gzip?: boolean;
-  /** Flush threshold in bytes; default 64 KiB. */
-  flushBytes?: number;
-}
-
-export interface VcdWriterStats {
-  /** VCD bytes produced (before compression). */
-  bytesWritten: number;
-  /** Bytes handed to the file or stream (after compression). */
-  bytesOut: number;
-  flushes: number;
-  /** Size of the reusable encode buffer; constant after open(). */
-  bufferCapacity: number;
-  /** Largest number of bytes ever held in the encode buffer. */
-  peakBuffered: number;
-  /** Bytes a Writable is still holding (0 for files). */
-  pendingBytes: number;
-  /** Number of distinct traced signals (id codes). */
-  slots: number;
-  /** Number of `$var` declarations (signals plus port aliases). */
-  vars: number;
-}
 
 /** Writer life cycle; plain numbers rather than a TS enum so type-stripping runners work. */
 const Phase = { Created: 0, Before: 1, Inside: 2, After: 3, Closed: 4 } as const;
 type Phase = (typeof Phase)[keyof typeof Phase];
 
-const NL = 10;
-const SP = 32;
-const CH_0 = 48;
-const CH_B = 98; // 'b'
-const CH_R = 114; // 'r'
-const CH_X = 120; // 'x'
-const CH_HASH = 35; // '#'
 /** Longest real line body: String() of a double is at most 24 characters ("-1.7976931348623157e+308"). */
 const REAL_CHARS = 24;
 const TIME_LINE = 24;
@@ -542,66 +497,9 @@ function countVars(scopes: readonly ScopeDecl[]): number {
   return n;
 }
 
-/** NIBBLE[n]: the four ASCII binary digits of n, MSB first, packed for a little-endian setUint32. */
-const NIBBLE = new Uint32Array(16);
-for (let n = 0; n < 16; n++) {
-  NIBBLE[n] = (CH_0 + ((n >> 3) & 1)) | ((CH_0 + ((n >> 2) & 1)) << 8) | ((CH_0 + ((n >> 1) & 1)) << 16) | ((CH_0 + (n & 1)) << 24);
-}
-
-/**
- * Binary digits of an unsigned 32-bit number, MSB first: all 32 when `full`, else without leading zeros
- * ('0' for zero). Whole nibbles go out as one 4-byte store, which is most of the writer's speed on buses.
- */
-function writeBinary32(view: DataView<ArrayBufferLike>, buf: Buffer, p: number, v: number, full: boolean): number {
-  let b: number;
-  if (full) b = 31;
-  else {
-    if (v === 0) {
-      buf[p] = CH_0;
-      return p + 1;
-    }
-    b = 31 - Math.clz32(v);
-    while ((b & 3) !== 3) buf[p++] = CH_0 + ((v >>> b--) & 1);
-  }
-  for (; b >= 3; b -= 4) {
-    view.setUint32(p, NIBBLE[(v >>> (b - 3)) & 15]!, true);
-    p += 4;
-  }
-  return p;
-}
-
-function writeDecimal(buf: Buffer, p: number, v: number): number {
-  if (v < 10) {
-    buf[p] = CH_0 + v;
-    return p + 1;
-  }
-  let digits = 0;
-  for (let t = v; t >= 1; t = Math.floor(t / 10)) digits++;
-  let q = p + digits;
-  for (let t = v; q > p; t = Math.floor(t / 10)) buf[--q] = CH_0 + (t % 10);
-  return p + digits;
-}
-
-function writeAscii(buf: Buffer, p: number, s: string): number {
-  for (let k = 0; k < s.length; k++) buf[p++] = s.charCodeAt(k);
-  return p;
-}
-
-/** JS String() round-trips every double; NaN and infinities as the lowercase words GTKWave's %lg reads. */
-export function formatReal(x: number): string {
-  if (x !== x) return 'nan';
-  if (x === Infinity) return 'inf';
-  if (x === -Infinity) return '-inf';
-  return String(x);
-}
-
-function describe(v: unknown): string {
-  if (typeof v === 'bigint') return `${v}n`;
-  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
-  if (typeof v === 'string') return JSON.stringify(v);
-  return Object.prototype.toString.call(v);
-}
-
 function badParam(message: string): SimError {
   return new SimError({ code: ErrorCodes.BAD_PARAMETER, message });
 }
+
+export { formatReal };
+export type { VcdWriterOptions, VcdWriterStats };

@@ -76,3 +76,38 @@ export function describeValue(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   return Object.prototype.toString.call(v);
 }
+
+/** SKS-E011: a process or testbench coroutine of `ownerPath` threw `error` (kept as the cause). */
+export function processFailedError(ownerPath: string, error: unknown, time: number, delta: number): SimError {
+  if (error instanceof SimError) return error;
+  const msg = error instanceof Error ? error.message : String(error);
+  return new SimError({
+    code: ErrorCodes.PROCESS_FAILED,
+    message: `process of ${ownerPath} threw: ${msg}`,
+    paths: [ownerPath],
+    time,
+    delta,
+    hint: 'the original error is attached as `cause`',
+    cause: error,
+  });
+}
+
+/** SKS-E005: delta cycles did not settle; names the signals still changing and their drivers. */
+export function combinationalLoopError(
+  signals: readonly { path: string; driverPath: string }[],
+  maxDeltas: number,
+  time: number,
+  delta: number,
+): SimError {
+  const drivers = [...new Set(signals.map((s) => s.driverPath))];
+  return new SimError({
+    code: ErrorCodes.COMBINATIONAL_LOOP,
+    message:
+      `delta cycles did not settle after ${maxDeltas} deltas: a combinational loop. ` +
+      `Signals still changing: ${signals.map((s) => s.path).join(', ')}; driven by: ${drivers.join(', ')}`,
+    paths: [...signals.map((s) => s.path), ...drivers],
+    time,
+    delta,
+    hint: 'break the loop with a register, or raise maxDeltas if the design really needs that many',
+  });
+}

@@ -1,13 +1,14 @@
 import { ClockDriver, type ClockOptions } from './clock.ts';
-import { ErrorCodes, SimError } from './errors.ts';
+import { combinationalLoopError, ErrorCodes, processFailedError, SimError } from './errors.ts';
 import { EventQueue, type TimedEvent } from './event-queue.ts';
 import type { Module, Trigger } from './module.ts';
+import { Coroutines } from './coroutines.ts';
 import { checkStructure } from './elaborate.ts';
 import { claimDriver, Port } from './port.ts';
 import { TraceHub } from './trace-hub.ts';
 import { Process, type ProcessOwner } from './process.ts';
 import type { EdgeProcess, Signal, SignalHost } from './signal.ts';
-import { formatTimescale, parseTimescale, toSteps, type Timescale, type TimeUnit } from './time.ts';
+import { formatTimescale, parseTimescale, toSteps, wholeSteps, type Timescale, type TimeUnit } from './time.ts';
 import type { DesignView, TraceSink } from './trace.ts';
 
 export interface SimulatorOptions {
@@ -71,12 +72,10 @@ export class Simulator implements SignalHost {
   /** Edge-triggered process lists fired in the last update: run whole, without per-process wakes. */
   private readonly edgeLists: EdgeProcess[][] = [];
   private nEdgeLists = 0;
-  private resumes: (() => void)[] = [];
-  private settledWaiters: (() => void)[] = [];
+  private readonly coroutines = new Coroutines();
   private traceChanged: Signal<any>[] = [];
   private current: Process | null = null;
   private stopRequested = false;
-  private failure: { owner: ProcessOwner; error: unknown } | null = null;
   private loopWatch: Set<Signal<any>> | null = null;
   private readonly lateBindings: (() => void)[] = [];
   /** The current delta's coroutines were resumed; go on with its update phase. */
@@ -111,15 +110,9 @@ export class Simulator implements SignalHost {
 
   /** `amount` in `unit`, or in time steps when no unit is given; must be exact. */
   stepsOf(amount: number, unit: TimeUnit | undefined, what: string): number {
-    if (unit !== undefined) return toSteps(amount, unit, this.timescale, what);
-    if (!Number.isSafeInteger(amount) || amount < 0) {
-      throw new SimError({
-        code: ErrorCodes.BAD_PARAMETER,
-        message: `${what}: ${amount} is not a whole, non-negative number of time steps`,
-      });
-    }
-    return amount;
+    return unit === undefined ? wholeSteps(amount, what) : toSteps(amount, unit, this.timescale, what);
   }
+
 
   /** Declare a clock signal `name` in `parent`, driven by the kernel. Period and phase are in `unit`. */
   clock(
@@ -335,27 +328,22 @@ export class Simulator implements SignalHost {
 
   /** Start an async testbench process owned by `owner`; it first runs in the next evaluate phase. */
   fork(owner: ProcessOwner, body: () => Promise<void>): Promise<void> {
-    const started = new Promise<void>((resolve) => this.resumes.push(resolve));
-    const run = started.then(body);
-    run.catch((error: unknown) => {
-      if (this.failure === null) this.failure = { owner, error };
-    });
-    return run;
+    return this.coroutines.fork(owner, body);
   }
 
   /** Resume `resolve` in the next evaluate phase of the current time step. */
   resumeNextDelta(resolve: () => void): void {
-    this.resumes.push(resolve);
+    this.coroutines.resumes.push(resolve);
   }
 
   /** Resume `resolve` once the current time step has settled (no more delta cycles pending). */
   resumeWhenSettled(resolve: () => void): void {
-    this.settledWaiters.push(resolve);
+    this.coroutines.whenSettled(resolve);
   }
 
   /** Resume `resolve` in the first evaluate phase at time now + `steps`. */
   resumeAfter(steps: number, resolve: () => void): void {
-    const ev: TimedEvent = { at: 0, seq: 0, fire: () => this.resumes.push(resolve) };
+    const ev: TimedEvent = { at: 0, seq: 0, fire: () => this.coroutines.resumes.push(resolve) };
     this.queue.push(ev, this.time + steps);
   }
 
@@ -370,17 +358,15 @@ export class Simulator implements SignalHost {
     for (;;) {
       if (!this.resumedThisDelta) {
         this.evaluate();
-        if (this.resumes.length) {
+        if (this.coroutines.resumes.length) {
           this.resumedThisDelta = true;
           return true;
         }
       }
       this.resumedThisDelta = false;
       if (this.nUpdates === 0) {
-        if (this.nRunnable === 0 && this.nEdgeLists === 0 && this.resumes.length === 0) {
-          if (this.settledWaiters.length === 0) return false;
-          this.resumes.push(...this.settledWaiters);
-          this.settledWaiters.length = 0;
+        if (this.nRunnable === 0 && this.nEdgeLists === 0 && this.coroutines.resumes.length === 0) {
+          if (!this.coroutines.releaseSettled()) return false;
         }
       } else {
         this.update();
@@ -437,7 +423,7 @@ export class Simulator implements SignalHost {
       } else if (old === 1 && v === 0) {
         if (s.onFall.length) this.fireEdge(s.onFall);
       }
-      if (s.waiters !== null) this.checkWaiters(s, old, v);
+      if (s.waiters !== null) this.coroutines.checkWaiters(s, old, v);
       if (watch !== null) watch.add(s);
     }
     this.nUpdates = 0;
@@ -450,29 +436,10 @@ export class Simulator implements SignalHost {
     this.nEdgeLists = n + 1;
   }
 
-  private checkWaiters(s: Signal<any>, old: unknown, v: unknown): void {
-    const keep = [];
-    for (const w of s.waiters!) {
-      if (w.matches(old, v)) this.resumes.push(() => w.resume());
-      else keep.push(w);
-    }
-    s.waiters = keep.length ? keep : null;
-  }
-
-  /**
-   * Coroutines resumed in this evaluate phase run as promise continuations. Their writes are
-   * requested like any process's; we wait one macrotask so every continuation has run up to its next
-   * `await` of a kernel trigger before the update phase.
-   */
   private async resumeCoroutines(): Promise<void> {
-    const batch = this.resumes;
-    this.resumes = [];
-    for (const r of batch) r();
-    await new Promise<void>((done) => setImmediate(done));
-    if (this.failure) {
-      const { owner, error } = this.failure;
-      throw this.processError(owner, error);
-    }
+    await this.coroutines.resumeBatch();
+    const failed = this.coroutines.failure;
+    if (failed) throw this.processError(failed.owner, failed.error);
   }
 
   private endTimeStep(): void {
@@ -493,24 +460,10 @@ export class Simulator implements SignalHost {
   }
 
   private watchForLoop(): void {
-    if (this.loopWatch === null) {
-      this.loopWatch = new Set();
-      return;
-    }
-    if (this.delta < this.maxDeltas) return;
-    const signals = [...this.loopWatch];
-    const drivers = [...new Set(signals.map((s) => s.driverPath))];
-    throw new SimError({
-      code: ErrorCodes.COMBINATIONAL_LOOP,
-      message:
-        `delta cycles did not settle after ${this.maxDeltas} deltas: a combinational loop. ` +
-        `Signals still changing: ${signals.map((s) => s.path).join(', ')}; driven by: ${drivers.join(', ')}`,
-      paths: [...signals.map((s) => s.path), ...drivers],
-      time: this.time,
-      delta: this.delta,
-      hint: 'break the loop with a register, or raise maxDeltas if the design really needs that many',
-    });
+    if (this.loopWatch === null) this.loopWatch = new Set();
+    else if (this.delta >= this.maxDeltas) throw combinationalLoopError([...this.loopWatch], this.maxDeltas, this.time, this.delta);
   }
+
 
   // ---- helpers ------------------------------------------------------------------------------------
 
@@ -544,23 +497,14 @@ export class Simulator implements SignalHost {
 
   private wrap(err: unknown): SimError {
     if (err instanceof SimError) return err;
-    const owner = this.current?.owner ?? this.failure?.owner ?? KERNEL;
+    const owner = this.current?.owner ?? this.coroutines.failure?.owner ?? KERNEL;
     return this.processError(owner, err);
   }
 
   private processError(owner: ProcessOwner, error: unknown): SimError {
-    if (error instanceof SimError) return error;
-    const msg = error instanceof Error ? error.message : String(error);
-    return new SimError({
-      code: ErrorCodes.PROCESS_FAILED,
-      message: `process of ${owner.path} threw: ${msg}`,
-      paths: [owner.path],
-      time: this.time,
-      delta: this.delta,
-      hint: 'the original error is attached as `cause`',
-      cause: error,
-    });
+    return processFailedError(owner.path, error, this.time, this.delta);
   }
+
 
   private frozen(what: string): never {
     throw new SimError({

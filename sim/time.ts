@@ -48,3 +48,14 @@ export function toSteps(amount: number, unit: TimeUnit, ts: Timescale, what = 't
   }
   return steps;
 }
+
+/** A count of time steps given without a unit: it must be a whole, non-negative number. */
+export function wholeSteps(amount: number, what: string): number {
+  if (!Number.isSafeInteger(amount) || amount < 0) {
+    throw new SimError({
+      code: ErrorCodes.BAD_PARAMETER,
+      message: `${what}: ${amount} is not a whole, non-negative number of time steps`,
+    });
+  }
+  return amount;
+}

@@ -7,8 +7,11 @@
  * seeing a worker finish and handing it the next job. A job goes to a free worker even while it starts up
  * (its port queues the message until it has loaded).
  */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { runProbe, type ProbeRequest, type ProbeResult } from './probe.ts';
 
@@ -34,18 +37,52 @@ export interface ProbePool {
   close(): Promise<void>;
 }
 
-/** The code a worker evaluates: register tsx's ESM loader, then load the probe worker. */
-function bootstrap(): string {
+/** Worker start-up through tsx: register its ESM loader, then load the probe worker's TypeScript. */
+function tsxBootstrap(): { code: string } {
   const require = createRequire(import.meta.url);
   const api = pathToFileURL(require.resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
   const entry = new URL('./probe-worker.ts', import.meta.url).href;
-  return `(async () => { const { register } = await import(${JSON.stringify(api)}); register(); await import(${JSON.stringify(entry)}); })();`;
+  return { code: `(async () => { const { register } = await import(${JSON.stringify(api)}); register(); await import(${JSON.stringify(entry)}); })();` };
+}
+
+/**
+ * The probe worker as one ES module bundled by esbuild (which tsx ships with), cached under
+ * node_modules/.cache/skipsim so that its packages resolve. A worker then starts in a few tens of
+ * milliseconds instead of the seconds tsx's per-module loader round trips take; without esbuild the
+ * workers start through tsx.
+ */
+async function workerEntry(): Promise<{ file: string } | { code: string }> {
+  try {
+    const esbuild = await import('esbuild');
+    const entry = fileURLToPath(new URL('./probe-worker.ts', import.meta.url));
+    const root = path.resolve(path.dirname(entry), '../..');
+    const out = await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', packages: 'external', target: 'node20', write: false, logLevel: 'silent' });
+    const text = out.outputFiles[0]!.text;
+    const dir = path.join(root, 'node_modules', '.cache', 'skipsim');
+    const file = path.join(dir, `probe-worker-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`);
+    if (!fs.existsSync(file)) {
+      fs.mkdirSync(dir, { recursive: true });
+      const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+      fs.writeFileSync(tmp, text);
+      fs.renameSync(tmp, file);
+      // Bundles of older sources: drop those not used for an hour.
+      for (const f of fs.readdirSync(dir)) {
+        const old = path.join(dir, f);
+        if (f.startsWith('probe-worker-') && old !== file && Date.now() - fs.statSync(old).mtimeMs > 3_600_000) fs.rmSync(old, { force: true });
+      }
+    }
+    return { file };
+  } catch {
+    return tsxBootstrap();
+  }
 }
 
 export function createProbePool(options: { workers?: number; onFinished?: (r: ProbeResult) => void } = {}): ProbePool {
   const queue: Job[] = [];
   const lanes: WorkerLane[] = [];
   let localBusy = false;
+  /** Workers asked for but not started yet: jobs wait for them rather than run here. */
+  let starting = 0;
   let nextId = 0;
   let finished = 0;
   let closed = false;
@@ -67,7 +104,7 @@ export function createProbePool(options: { workers?: number; onFinished?: (r: Pr
     }
     // With workers this thread only orchestrates (a probe here would block it from seeing workers finish);
     // it runs probes itself when there are no workers, or none left.
-    if (queue.length > 0 && !localBusy && lanes.every((l) => l.dead)) {
+    if (queue.length > 0 && !localBusy && starting === 0 && lanes.every((l) => l.dead)) {
       localBusy = true;
       const job = queue.shift()!;
       // Let the event loop deliver worker messages first; then block this thread for the probe.
@@ -89,33 +126,40 @@ export function createProbePool(options: { workers?: number; onFinished?: (r: Pr
   };
 
   const n = Math.max(0, Math.floor(options.workers ?? 0));
-  if (n > 0) {
-    const code = bootstrap();
-    for (let i = 0; i < n; i++) {
-      const lane: WorkerLane = { worker: new Worker(code, { eval: true }), dead: false, job: null };
-      lane.worker.on('message', (m: { id: number; result?: ProbeResult; error?: string }) => {
-        const job = lane.job;
-        lane.job = null;
-        if (job && m.result) done(job, m.result);
-        else if (job) job.reject(new Error(m.error ?? 'probe worker failed'));
-        pump();
-      });
-      const drop = (): void => {
-        if (lane.dead) return;
-        lane.dead = true;
-        if (lane.job && !closed) queue.unshift(lane.job); // run it here instead
-        lane.job = null;
-        pump();
-      };
-      lane.worker.on('error', drop);
-      lane.worker.on('exit', drop);
-      lanes.push(lane);
-    }
-  }
+  const spawn = (entry: { file: string } | { code: string }): void => {
+    const worker = 'file' in entry ? new Worker(entry.file) : new Worker(entry.code, { eval: true });
+    const lane: WorkerLane = { worker, dead: false, job: null };
+    worker.on('message', (m: { id: number; result?: ProbeResult; error?: string }) => {
+      const job = lane.job;
+      lane.job = null;
+      if (job && m.result) done(job, m.result);
+      else if (job) job.reject(new Error(m.error ?? 'probe worker failed'));
+      pump();
+    });
+    const drop = (): void => {
+      if (lane.dead) return;
+      lane.dead = true;
+      if (lane.job && !closed) queue.unshift(lane.job); // run it elsewhere
+      lane.job = null;
+      pump();
+    };
+    worker.on('error', drop);
+    worker.on('exit', drop);
+    lanes.push(lane);
+  };
+  const started =
+    n === 0
+      ? Promise.resolve()
+      : ((starting = n),
+        workerEntry().then((entry) => {
+          starting = 0;
+          if (!closed) for (let i = 0; i < n; i++) spawn(entry);
+          pump();
+        }));
 
   return {
     get lanes() {
-      return Math.max(1, lanes.filter((l) => !l.dead).length);
+      return Math.max(1, starting + lanes.filter((l) => !l.dead).length);
     },
     get finished() {
       return finished;
@@ -127,6 +171,7 @@ export function createProbePool(options: { workers?: number; onFinished?: (r: Pr
       });
     },
     async close(): Promise<void> {
+      await started;
       closed = true;
       await Promise.all(lanes.map((l) => l.worker.terminate()));
     },

@@ -15,6 +15,8 @@ export interface ProbeRequest {
   depth: number;
   /** Stop after this many cycles without finishing (e.g. the unbounded run's count when only equality matters). */
   maxCycles?: number;
+  /** Record identicalFromDepth (default: for the unbounded run only; it costs a process per cycle). */
+  watchPushes?: boolean;
 }
 
 export interface ProbeResult {
@@ -28,7 +30,7 @@ export interface ProbeResult {
   /**
    * The largest occupancy the FIFO had before an edge at which it took a beat, + 1: any depth at least this
    * never refuses a push this run made, so it behaves exactly like this run (for the unbounded run: like
-   * depth Infinity). At most highWater + 1.
+   * depth Infinity). At most highWater + 1. NaN when not recorded.
    */
   identicalFromDepth: number;
   seconds: number;
@@ -59,7 +61,7 @@ export async function runProbe(req: ProbeRequest): Promise<ProbeResult> {
     depth: req.depth,
     maxCycles: req.maxCycles,
     setup: (b) => {
-      held.watcher = new PushWatcher(b.top, 'push_watch', b.clk, b.fifo);
+      if (req.watchPushes ?? req.depth === Infinity) held.watcher = new PushWatcher(b.top, 'push_watch', b.clk, b.fifo);
     },
   });
   return {
@@ -68,7 +70,7 @@ export async function runProbe(req: ProbeRequest): Promise<ProbeResult> {
     deadlocked: r.deadlock !== null,
     cycles: r.cycles,
     highWater: r.fifo.highWater,
-    identicalFromDepth: held.watcher!.maxBeforePush + 1,
+    identicalFromDepth: held.watcher ? held.watcher.maxBeforePush + 1 : NaN,
     seconds: r.seconds,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The sweep's plots, as Vega-Lite specs rendered to SVG by testbench/report/plot.ts (no hand-written SVG):
- *   depth vs width: the deadlock-free depth per block type, beside the unbounded high-water mark that
- *     FINN/hls4ml would pick (simulated points only);
+ *   depth vs width (one panel per block type, log-log): the deadlock-free depth beside the unbounded
+ *     high-water mark that FINN/hls4ml would pick (simulated points only);
  *   bits vs resolution (log-log): the sized FIFO beside a FIFO of the whole tensor (hls4ml's default
  *     depth), with 1 KiB and 1 MiB guides: the "KB to MB" picture.
  * Points sized by the formula alone are drawn as crosses.
@@ -20,12 +20,18 @@ export const AXIS_TITLES = {
 
 const METHOD_LABEL = { simulation: 'simulation', analytic: 'formula only' } as const;
 
-/** Line label: the block, plus channels and folding when the sweep varies them. */
-function seriesOf(rows: readonly SweepRow[]): (r: SweepRow) => string {
+/** Channels and folding, as far as the sweep varies them ('' when it does not). */
+function variantOf(rows: readonly SweepRow[]): (r: SweepRow) => string {
   const many = (f: (r: SweepRow) => string | number): boolean => new Set(rows.map(f)).size > 1;
   const showC = many((r) => r.C);
   const showF = many((r) => r.folding);
-  return (r) => [r.block, showC ? `C=${r.C}` : '', showF ? r.folding : ''].filter(Boolean).join(' ');
+  return (r) => [showC ? `C=${r.C}` : '', showF ? r.folding : ''].filter(Boolean).join(' ');
+}
+
+/** Line label: the block, plus channels and folding when the sweep varies them. */
+function seriesOf(rows: readonly SweepRow[]): (r: SweepRow) => string {
+  const variant = variantOf(rows);
+  return (r) => [r.block, variant(r)].filter(Boolean).join(' ');
 }
 
 function lineAndPoints(title: string, values: Record<string, string | number>[], x: object, y: object, extra: object[] = []): TopLevelSpec {
@@ -46,20 +52,36 @@ function lineAndPoints(title: string, values: Record<string, string | number>[],
   } as TopLevelSpec;
 }
 
+/** One panel per block type (log-log: depth grows linearly with W, so the lines are straight). */
 export function depthSpec(rows: readonly SweepRow[]): TopLevelSpec {
-  const series = seriesOf(rows);
+  const variant = variantOf(rows);
   const values: Record<string, string | number>[] = [];
   for (const r of rows) {
-    const common = { W: r.W, series: series(r), method: METHOD_LABEL[r.method] };
+    const common = { W: r.W, block: r.block, variant: variant(r), method: METHOD_LABEL[r.method] };
     values.push({ ...common, quantity: 'deadlock-free depth', depth: r.deadlockFreeDepth ?? r.analyticDepth });
     if (r.maxOccupancyUnbounded !== null) values.push({ ...common, quantity: 'max occupancy, unbounded FIFO (FINN/hls4ml)', depth: r.maxOccupancyUnbounded });
   }
-  return lineAndPoints(
-    'Skip FIFO depth vs input width',
-    values,
-    { field: 'W', type: 'quantitative', title: AXIS_TITLES.width, scale: { zero: false }, axis: { format: 'd', tickMinStep: 1 } },
-    { field: 'depth', type: 'quantitative', title: AXIS_TITLES.depth },
-  );
+  const x = { field: 'W', type: 'quantitative', title: AXIS_TITLES.width, scale: { type: 'log', nice: false }, axis: { format: 'd', tickCount: 5 } };
+  const y = { field: 'depth', type: 'quantitative', title: AXIS_TITLES.depth, scale: { type: 'log' }, axis: { format: '~s' } };
+  const color = { field: 'quantity', type: 'nominal', title: 'quantity', legend: { orient: 'bottom', direction: 'vertical' } };
+  const dash = new Set(values.map((v) => v.variant)).size > 1 ? { strokeDash: { field: 'variant', type: 'nominal', title: 'channels, folding' } } : {};
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: 'Skip FIFO depth vs input width, per block type',
+    background: 'white',
+    config: { legend: { labelLimit: 360 } },
+    data: { values },
+    facet: { column: { field: 'block', type: 'nominal', title: null, header: { labelFontSize: 13, labelFontWeight: 'bold' } } },
+    spec: {
+      width: 210,
+      height: 260,
+      encoding: { x, y, color },
+      layer: [
+        { mark: { type: 'line' }, encoding: { detail: { field: 'variant', type: 'nominal' }, ...dash } },
+        { mark: { type: 'point', filled: true, size: 40 }, encoding: { shape: { field: 'method', type: 'nominal', title: 'sized by', scale: { domain: Object.values(METHOD_LABEL), range: ['circle', 'cross'] }, legend: { orient: 'bottom', direction: 'vertical' } } } },
+      ],
+    },
+  } as TopLevelSpec;
 }
 
 const KIB = 8 * 1024;

@@ -74,7 +74,6 @@ export class Simulator implements SignalHost {
   private nEdgeLists = 0;
   private readonly coroutines = new Coroutines();
   private traceChanged: Signal<any>[] = [];
-  private current: Process | null = null;
   private stopRequested = false;
   private loopWatch: Set<Signal<any>> | null = null;
   private readonly lateBindings: (() => void)[] = [];
@@ -381,7 +380,6 @@ export class Simulator implements SignalHost {
       const l = lists[i]!;
       for (let j = 0; j < l.length; j++) {
         const p = l[j]!;
-        this.current = p as Process;
         this.activeOwner = p.owner;
         p.fn();
       }
@@ -392,12 +390,10 @@ export class Simulator implements SignalHost {
     for (let i = 0; i < this.nRunnable; i++) {
       const p = r[i]!;
       p.scheduled = false;
-      this.current = p;
       this.activeOwner = p.owner;
       p.fn();
     }
     this.nRunnable = 0;
-    this.current = null;
     this.activeOwner = null;
   }
 
@@ -497,7 +493,8 @@ export class Simulator implements SignalHost {
 
   private wrap(err: unknown): SimError {
     if (err instanceof SimError) return err;
-    const owner = this.current?.owner ?? this.coroutines.failure?.owner ?? KERNEL;
+    // activeOwner is still set to the module whose process threw.
+    const owner = (this.activeOwner as ProcessOwner | null) ?? this.coroutines.failure?.owner ?? KERNEL;
     return this.processError(owner, err);
   }
 

@@ -1,4 +1,5 @@
 import type { Module } from '../../sim/module.ts';
+import type { Signal } from '../../sim/signal.ts';
 import { StreamIn, StreamOut, type StreamSignals } from '../stream/stream.ts';
 import { Clocked, type Clocking } from './clocked.ts';
 
@@ -19,23 +20,24 @@ export class StreamStage extends Clocked {
   private skidD = 0;
   // Bound stream signals, fetched at elaboration: the edge process runs every cycle.
   private up!: StreamSignals<number>;
+  private rstSig!: Signal;
   private down!: StreamSignals<number>;
 
   constructor(parent: Module, name: string, clocking: Clocking, readonly kind: StageKind = 2) {
     super(parent, name, clocking);
     this.s = new StreamIn(this, 's', 16);
     this.m = new StreamOut(this, 'm', 16);
-    const reset = () => this.commit(0, 0, 0, 0);
     if (kind === 2) {
-      this.always(reset, () => this.skidEdge());
+      this.onRising(this.clk, () => (this.rstSig.value ? this.commit(0, 0, 0, 0) : this.skidEdge()));
     } else {
       // s_ready follows m_ready and out_v (= m_valid) combinationally.
       this.comb([this.m.ready, this.m.valid], () => this.up.ready.set((this.down.valid.value ^ 1) | this.down.ready.value));
-      this.always(reset, () => this.registerEdge());
+      this.onRising(this.clk, () => (this.rstSig.value ? this.commit(0, 0, 0, 0) : this.registerEdge()));
     }
   }
 
   override endOfElaboration(): void {
+    this.rstSig = this.rst.sig;
     this.up = this.s.signals();
     this.down = this.m.signals();
   }

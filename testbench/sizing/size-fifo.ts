@@ -11,7 +11,9 @@
  *    otherwise a parallel search over the depths between. A deadlocking run stops after the watchdog's
  *    short idle limit, so the failing side of every search is cheap.
  * 3. fullThroughputDepth: the smallest depth in [deadlockFreeDepth, d_same] whose run ends at T_inf
- *    (total cycles never grow with the depth). Probes stop at T_inf: a run not finished by then is slower.
+ *    (total cycles never grow with the depth): a probe at d_same - 1 started in step 1 (rate-balanced
+ *    pipelines need d_same itself), then secant steps on the measured cycle counts (ftd-search.ts), with a
+ *    k-ary search as the fallback; search probes stop at T_inf (a run not finished by then is slower).
  * Depths are in beats of the skip stream (one beat = one FIFO word of skipLanes x bits).
  */
 import { availableParallelism } from 'node:os';
@@ -19,6 +21,7 @@ import { memoryCost, type MemoryCost } from './memory-cost.ts';
 import { analyticDepth, type ExtraStorage } from './analytic.ts';
 import { createProbePool } from './pool.ts';
 import type { ProbeResult } from './probe.ts';
+import { fullThroughputDepth } from './ftd-search.ts';
 import { firstTrue } from './search.ts';
 import { blockLayout } from '../scenarios/block-layout.ts';
 import { configToJson, type ScenarioConfig } from '../scenarios/config.ts';
@@ -126,14 +129,9 @@ export async function sizeSkipFifo(config: ScenarioConfig, options: SizeOptions 
     const dSame = Math.max(1, unb.identicalFromDepth);
     // A depth >= dSame runs exactly like the unbounded FIFO: no need to simulate it.
     const completes = async (d: number): Promise<boolean> => (d >= dSame ? true : (await probe(d)).completed);
-    const fullSpeed = async (d: number): Promise<boolean> => {
-      if (d >= dSame) return true;
-      const r = await probe(d, tInf);
-      return r.completed && r.cycles === tInf;
-    };
     // Speculative, while the analytic candidate still runs: in a rate-balanced pipeline every stall of the
     // source reaches the end, and the full-throughput depth is dSame itself; one probe at dSame - 1 shows it.
-    const topP = dSame - 1 > da ? fullSpeed(dSame - 1) : null;
+    const topP = dSame - 1 > da ? probe(dSame - 1, tInf).then((r) => r.completed && r.cycles === tInf) : null;
 
     phase = 'deadlock-free depth';
     const rA = await atA;
@@ -145,12 +143,25 @@ export async function sizeSkipFifo(config: ScenarioConfig, options: SizeOptions 
 
     phase = 'full-throughput depth';
     const atDfd = dfd >= dSame ? unb : await probe(dfd);
-    let ftd = dfd;
-    if (atDfd.cycles !== tInf) {
-      // ftd is in (dfd, dSame]; the speculative probe at dSame - 1 settles the balanced case in one run.
-      if (topP && dSame - 1 > dfd) ftd = (await topP) ? await firstTrue(dfd + 1, dSame - 1, pool.lanes, fullSpeed) : dSame;
-      else ftd = await firstTrue(dfd + 1, Math.max(dfd + 1, dSame), pool.lanes, fullSpeed);
-    }
+    const ftd =
+      atDfd.cycles === tInf
+        ? dfd
+        : await fullThroughputDepth({
+            dfd,
+            tDfd: atDfd.cycles,
+            dSame,
+            tInf,
+            lanes: pool.lanes,
+            // T never grows with the depth, so a run above dfd ends by T(dfd).
+            cyclesAt: async (d) => (d >= dSame ? tInf : (await probe(d)).cycles),
+            fullSpeed: async (d) => {
+              if (d >= dSame) return true;
+              const known = cache.get(d);
+              const r = known ? await known : await probe(d, tInf);
+              return r.completed && r.cycles === tInf;
+            },
+            top: topP,
+          });
 
     const fifo: FifoSizing = {
       name: 'skip_fifo',

@@ -132,11 +132,13 @@ export function scenarioFromCli(file: string | undefined, o: Record<string, unkn
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     const [top, , lanes] = e.field.split('.');
-    // A folding error with no per-conv entries in a file came from --simd / --pe.
-    const opt = top === 'convs' && raw.convs === undefined && (lanes === 'simd' || lanes === 'pe') ? `--${lanes}` : OPTION_OF[top!];
-    const fromOption = opt !== undefined && (top! in fromOptions || (top === 'convs' && raw.convs === undefined));
-    if (fromOption) throw new CliError(e.field, e.message.replace(`config field '${e.field}'`, `option '${opt}'`));
-    if (file !== undefined) throw new CliError(e.field, e.message.replace(`config field '${e.field}'`, `config field '${e.field}' in ${file}`));
+    // A folding error without per-conv entries comes from the block-wide simd / pe (an option or the file's).
+    const blockWide = top === 'convs' && raw.convs === undefined && (lanes === 'simd' || lanes === 'pe') ? lanes : null;
+    const key = blockWide ?? top!;
+    const opt = OPTION_OF[key];
+    const where = `config field '${e.field}'`;
+    if (opt !== undefined && key in fromOptions) throw new CliError(e.field, e.message.replace(where, `option '${opt}'`));
+    if (file !== undefined) throw new CliError(e.field, e.message.replace(where, blockWide ? `config field '${blockWide}' in ${file} (for ${e.field})` : `${where} in ${file}`));
     throw e;
   }
 }

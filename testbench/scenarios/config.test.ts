@@ -35,7 +35,7 @@ describe('scenario config: defaults', () => {
   it('accepts the three source rates, backpressure as a number or an object, and unbounded depths', () => {
     expect(parseScenarioConfig({ ...BASE, source: { validProbability: 0.5, seed: 3 } }).source).toEqual({ kind: 'probability', validProbability: 0.5, seed: '3' });
     expect(parseScenarioConfig({ ...BASE, source: { beats: 2, every: 5 } }).source).toEqual({ kind: 'fixed', beats: 2, every: 5 });
-    expect(parseScenarioConfig({ ...BASE, backpressure: 0.7 }).backpressure).toEqual({ readyProbability: 0.7, seed: 'sink' });
+    expect(parseScenarioConfig({ ...BASE, backpressure: 0.7, seed: 9 }).backpressure).toEqual({ readyProbability: 0.7, seed: '9/sink' });
     expect(parseScenarioConfig({ ...BASE, backpressure: { readyProbability: 0.3, seed: 'x' } }).backpressure).toEqual({ readyProbability: 0.3, seed: 'x' });
     for (const d of ['unbounded', 'Infinity', Infinity]) expect(parseScenarioConfig({ ...BASE, fifoDepth: d }).fifoDepth).toBe(Infinity);
     expect(parseScenarioConfig({ ...BASE, fifoDepth: 12 }).fifoDepth).toBe(12);

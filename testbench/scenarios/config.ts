@@ -200,23 +200,26 @@ export function parseScenarioConfig(input: unknown, defaults: ConfigDefaults = {
     if (given?.simd === undefined) p.simd = convs.conv1!.simd;
     if (given?.pe === undefined) p.pe = convs.conv2!.pe;
   }
+  // The gap patterns follow the config's seed unless they have their own.
+  const seedText = String(c.seed ?? 1);
   let source: SourceRate = { kind: 'free' };
   const s = c.source;
   if (s !== undefined && s !== 'free') {
     if ('validProbability' in s) {
-      source = s.validProbability === 1 ? { kind: 'free' } : { kind: 'probability', validProbability: s.validProbability, seed: String(s.seed ?? 'source') };
+      source = s.validProbability === 1 ? { kind: 'free' } : { kind: 'probability', validProbability: s.validProbability, seed: String(s.seed ?? `${seedText}/source`) };
     } else {
       if (s.beats > s.every) throw new ConfigError('source.beats', `must be <= source.every (${s.every}): at most one beat per cycle`, s.beats);
       source = s.beats === s.every ? { kind: 'free' } : { kind: 'fixed', beats: s.beats, every: s.every };
     }
   }
   const bp = c.backpressure;
+  const sinkSeed = `${seedText}/sink`;
   const backpressure =
     bp === undefined
-      ? { readyProbability: 1, seed: 'sink' }
+      ? { readyProbability: 1, seed: sinkSeed }
       : typeof bp === 'number'
-        ? { readyProbability: bp, seed: 'sink' }
-        : { readyProbability: bp.readyProbability, seed: String(bp.seed ?? 'sink') };
+        ? { readyProbability: bp, seed: sinkSeed }
+        : { readyProbability: bp.readyProbability, seed: String(bp.seed ?? sinkSeed) };
   const mode = c.mode ?? defaults.mode ?? 'data';
   const bits = c.bits ?? 8;
   if (mode === 'data' && bits !== 8) {
@@ -238,7 +241,7 @@ export function parseScenarioConfig(input: unknown, defaults: ConfigDefaults = {
     mode,
     debug: c.debug ?? mode === 'data',
     fifoDepth: d === undefined || typeof d === 'string' ? Infinity : d,
-    seed: String(c.seed ?? 1),
+    seed: seedText,
   };
 }
 

@@ -78,5 +78,10 @@ describe('skipsim size-fifo', () => {
     const io = capture();
     expect(await main(['size-fifo', file], io)).toBe(2);
     expect(io.stderr.join('\n')).toContain(`config field 'convs.conv1.simd' in ${file}: expected an integer >= 1, got -1`);
+    // Block-wide folding from the file that the converters cannot regroup names the file's field.
+    fs.writeFileSync(file, JSON.stringify({ block: 'basic', height: 4, width: 4, channels: 12, simd: 8, pe: 4 }));
+    const io2 = capture();
+    expect(await main(['size-fifo', file], io2)).toBe(2);
+    expect(io2.stderr.join('\n')).toContain(`config field 'simd' in ${file} (for convs.conv2.simd): conv1.pe (4) feeds conv2.simd (8)`);
   });
 });

@@ -1,12 +1,18 @@
+import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { SimError } from '../../sim/errors.ts';
 import { commands } from './commands/index.ts';
 import { processIo, type CliIo } from './io.ts';
 
+function packageVersion(): string {
+  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+}
+
 /** Build the `skipsim` command line. */
 export function buildProgram(io: CliIo): Command {
   const program = new Command('skipsim')
     .description('cycle-accurate model of what a ResNet skip connection costs a chip')
+    .version(packageVersion())
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });

@@ -10,3 +10,4 @@ import { registerDramBench } from './dram-bench.ts'; commands.push(registerDramB
 import { registerSizeFifo } from './size-fifo.ts'; commands.push(registerSizeFifo); // skipsim size-fifo
 import { registerRun } from './run.ts'; commands.push(registerRun); // skipsim run
 import { registerSweep } from './sweep.ts'; commands.push(registerSweep); // skipsim sweep
+import { registerNpu } from './npu.ts'; commands.push(registerNpu); // skipsim npu

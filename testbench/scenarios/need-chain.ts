@@ -1,8 +1,12 @@
 /**
  * How far ahead the main path reads: the last input pixel the block's main path needs before it can
- * produce output pixel (y, x). Each conv starts an output pixel once its input pixel
- * needPixel(y, x) = (min(H-1, y*S+K-1-P), min(W-1, x*S+K-1-P)) has fully arrived (hw/conv/geometry.ts), so the
- * chain of convs composes these maps from the last conv back to the first.
+ * produce output pixel (y, x).
+ *
+ * A conv starts output pixel u (raster order) once its input pixel needPixel(u) = (min(H-1, y*S+K-1-P),
+ * min(W-1, x*S+K-1-P)) has fully arrived (hw/conv/geometry.ts), and it computes its outputs in raster order,
+ * so output u really waits for max over u' <= u of needPixel(u'). The maximum matters on the bottom rows,
+ * where the rows clip: the end of row H-2 needs (H-1, W-1), further than the start of row H-1 does. The
+ * chain of convs composes these prefix maxima from the last conv back to the first.
  */
 import type { BlockLayout } from './block-layout.ts';
 
@@ -11,22 +15,42 @@ export interface PixelPos {
   x: number;
 }
 
-/** The input pixel (rows and columns of the block's input) the main path needs for output pixel (y, x). */
-export function mainNeed(layout: BlockLayout, y: number, x: number): PixelPos {
-  let py = y;
-  let px = x;
-  for (let i = layout.main.length - 1; i >= 0; i--) {
-    const g = layout.main[i]!.geometry;
-    py = g.needRow[py]!;
-    px = g.needCol[px]!;
-  }
-  return { y: py, x: px };
+const cache = new WeakMap<BlockLayout, Int32Array[]>();
+
+/** Per main conv, per output pixel (raster index): the input raster index it waits for (prefix maximum). */
+function effectiveNeeds(layout: BlockLayout): Int32Array[] {
+  let tables = cache.get(layout);
+  if (tables) return tables;
+  tables = layout.main.map((s) => {
+    const g = s.geometry;
+    const t = new Int32Array(g.hOut * g.wOut);
+    let max = 0;
+    for (let y = 0, u = 0; y < g.hOut; y++) {
+      for (let x = 0; x < g.wOut; x++, u++) {
+        const need = g.needRow[y]! * g.w + g.needCol[x]!;
+        if (need > max) max = need;
+        t[u] = max;
+      }
+    }
+    return t;
+  });
+  cache.set(layout, tables);
+  return tables;
 }
 
-/** The same as a raster index of the input frame: y * W + x. */
+/** Raster index (in the block's input frame) of the last input pixel the main path needs for output (y, x). */
 export function mainNeedIndex(layout: BlockLayout, y: number, x: number): number {
-  const p = mainNeed(layout, y, x);
-  return p.y * layout.config.width + p.x;
+  const tables = effectiveNeeds(layout);
+  let idx = y * layout.outWidth + x;
+  for (let i = tables.length - 1; i >= 0; i--) idx = tables[i]![idx]!;
+  return idx;
+}
+
+/** The same as a pixel position of the block's input. */
+export function mainNeed(layout: BlockLayout, y: number, x: number): PixelPos {
+  const idx = mainNeedIndex(layout, y, x);
+  const w = layout.config.width;
+  return { y: Math.floor(idx / w), x: idx % w };
 }
 
 /** Output beat j (0-based over all frames) as frame, pixel and channel group. */

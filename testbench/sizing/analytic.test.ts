@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { blockLayout } from '../scenarios/block-layout.ts';
-import { parseScenarioConfig, type BlockKind, type ScenarioConfig } from '../scenarios/config.ts';
+import { BLOCK_KINDS, CONV_NAMES, ConfigError, parseScenarioConfig, type BlockKind, type ScenarioConfig } from '../scenarios/config.ts';
 import { runProbe } from './probe.ts';
 import { analyticDepth } from './analytic.ts';
 
@@ -102,4 +103,32 @@ describe('analytic deadlock-free depth = simulated deadlock-free depth (d comple
       }
     }
   }, 60_000);
+
+  it('random blocks, shapes, channel counts and foldings (fast-check; the seed is printed on failure)', async () => {
+    const lanes = fc.constantFrom(1, 2, 4, 8);
+    const arb = fc.record({
+      block: fc.constantFrom(...BLOCK_KINDS),
+      height: fc.integer({ min: 1, max: 12 }),
+      width: fc.integer({ min: 1, max: 12 }),
+      channels: fc.constantFrom(1, 2, 4, 5, 8, 16),
+      mid: fc.integer({ min: 1, max: 9 }),
+      out: fc.constantFrom(2, 8, 16),
+      folding: fc.array(fc.record({ simd: lanes, pe: lanes }), { minLength: 3, maxLength: 3 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(arb, async (r) => {
+        const convs = Object.fromEntries(CONV_NAMES[r.block].filter((n) => n !== 'proj').map((n, i) => [n, r.folding[i]!]));
+        let c: ScenarioConfig;
+        try {
+          c = parseScenarioConfig({ block: r.block, height: r.height, width: r.width, channels: r.channels, midChannels: r.mid, ...(r.block === 'downsample' ? { outChannels: r.out } : {}), convs, frames: 2, mode: 'timing' });
+          blockLayout(c);
+        } catch (e) {
+          if (e instanceof ConfigError) return fc.pre(false);
+          throw e;
+        }
+        await agrees(c, analyticDepth(blockLayout(c)).depth, JSON.stringify(r));
+      }),
+      { numRuns: 80 },
+    );
+  }, 120_000);
 });

@@ -16,6 +16,9 @@ import type { NpuProgram } from './npu-program.ts';
 import { SramBanks, type SramCounters } from './sram.ts';
 import { VectorUnit, type VectorCounters } from './vector-unit.ts';
 
+/** The vector unit reads both operand words of an add per cycle. */
+export const VECTOR_READS_PER_CYCLE = 2;
+
 export interface NpuRunOptions {
   readonly trace?: TraceSink;
   /** Stop with an error after this many NPU cycles (default 2e8). */
@@ -32,6 +35,7 @@ export interface NpuRunStats {
   readonly periodNs: number;
   readonly compute: { readonly busyCycles: number; readonly macs: number; readonly jobs: number };
   readonly vector: VectorCounters;
+  readonly vectorReadsPerCycle: number;
   readonly vecJobs: readonly VecJobStats[];
   readonly sram: SramCounters;
   readonly wsram: SramCounters;
@@ -80,7 +84,7 @@ export async function runNpu(config: NpuConfig, program: NpuProgram, layers: num
     store: new Dma(top, 'dma_store', clk, tap.channel('store'), sram, dmaOpts),
     wload: new Dma(top, 'dma_weights', clk, tap.channel('wload'), wsram, dmaOpts),
   };
-  const vector = new VectorUnit(top, 'vector', clk, sram);
+  const vector = new VectorUnit(top, 'vector', clk, sram, { readsPerCycle: VECTOR_READS_PER_CYCLE });
   const compute = new ComputeUnit(top, 'mac', clk, macArrayEngine(config.array));
   const periodNs = config.clockPeriodPs / 1000;
   const ctl = new NpuController(top, 'ctl', clk, program, { compute, vector, dma, dram, tap }, { windowCycles: config.windowCycles, periodNs });
@@ -107,6 +111,7 @@ export async function runNpu(config: NpuConfig, program: NpuProgram, layers: num
     periodNs,
     compute: { busyCycles: compute.busyCycles, macs: compute.macs, jobs: compute.layers },
     vector: { ...vector.counters },
+    vectorReadsPerCycle: vector.readsPerCycle,
     vecJobs: ctl.vecJobs,
     sram: { ...sram.counters },
     wsram: { ...wsram.counters },

@@ -29,9 +29,11 @@ export function rooflinePoints(r: NpuReport, series: string): RooflinePoint[] {
 /** Log-log roofline: min(peak, bandwidth x intensity) for the MAC array and the vector unit, and the points. */
 export function rooflineSpec(points: readonly RooflinePoint[], r: NpuReport, title: string): TopLevelSpec {
   const bw = r.npu.dramPeakGBps;
+  const lanes = r.npu.vectorLanes;
   const roofs = [
-    { roof: `MAC array ${r.npu.peakMacsPerCycle} MAC/cycle`, peak: r.npu.peakMacsPerCycle * r.npu.clockGHz },
-    { roof: `vector unit ${r.npu.vectorLanes} op/cycle`, peak: r.npu.vectorLanes * r.npu.clockGHz },
+    { roof: `MAC array: ${r.npu.peakMacsPerCycle} MAC/cycle`, peak: r.npu.peakMacsPerCycle * r.npu.clockGHz },
+    { roof: `vector unit, pool: ${r.npu.vectorReadsPerCycle * lanes} op/cycle`, peak: r.npu.vectorReadsPerCycle * lanes * r.npu.clockGHz },
+    { roof: `vector unit, add: ${lanes} op/cycle`, peak: lanes * r.npu.clockGHz },
   ];
   const xs = points.map((p) => p.intensity);
   const lo = Math.min(0.05, ...xs) / 2;
@@ -53,7 +55,7 @@ export function rooflineSpec(points: readonly RooflinePoint[], r: NpuReport, tit
       {
         data: { values: rows },
         mark: { type: 'line', strokeDash: [6, 3] },
-        encoding: { x: axisX, y: axisY, color: { field: 'roof', type: 'nominal', title: 'roof', scale: { range: ['#444444', '#999999'] } } },
+        encoding: { x: axisX, y: axisY, color: { field: 'roof', type: 'nominal', title: 'roof', scale: { range: ['#333333', '#888888', '#bbbbbb'] } } },
       },
       {
         data: { values: points.map((p) => ({ ...p, x: p.intensity, y: p.gops })) },
@@ -68,6 +70,7 @@ export function rooflineSpec(points: readonly RooflinePoint[], r: NpuReport, tit
       },
     ],
     resolve: { scale: { color: 'independent' } },
+    config: { legend: { labelLimit: 400 } },
   };
 }
 
@@ -90,7 +93,7 @@ export function trafficRows(reports: readonly NpuReport[]): TrafficRow[] {
 }
 
 export function trafficSpec(reports: readonly NpuReport[], title: string): TopLevelSpec {
-  return lineChart({
+  const spec = lineChart({
     rows: trafficRows(reports),
     x: { field: 'sramKiB', title: 'activation SRAM (KiB, log scale)', log: true },
     y: { field: 'mb', title: 'DRAM traffic (MB)' },
@@ -99,6 +102,7 @@ export function trafficSpec(reports: readonly NpuReport[], title: string): TopLe
     width: 560,
     height: 320,
   });
+  return { ...spec, config: { legend: { labelLimit: 400 } } };
 }
 
 /** Stacked bars of DRAM bytes by cause for each SRAM size of one network. */

@@ -60,6 +60,13 @@ function checkRun(r: ScenarioRun): void {
   expect(rep.macUtilisation).toBeGreaterThan(0);
   expect(rep.macUtilisation).toBeLessThanOrEqual(1);
   expect(rep.sram.peakLiveBytes).toBeLessThanOrEqual(rep.sramBytes);
+  // every layer's roofline point lies under its compute roof and the DRAM roof (one burst of slack for
+  // the clock-domain crossing at the window's edges)
+  for (const l of rep.layers) {
+    const peak = l.opUnit === 'mac' ? 1024 : l.kind === 'pool' ? 2 * 16 : 16;
+    expect(l.ops).toBeLessThanOrEqual(peak * l.cycles);
+    expect(l.dramBytes).toBeLessThanOrEqual(DDR4_BYTES_PER_NS * l.cycles + 64);
+  }
   // the adds did one op per element and moved 2 reads + 1 write per element through the SRAM ports
   const addElements = r.network.layers.filter((l) => l.kind === 'add').reduce((s, l) => s + elements(l.outShape), 0);
   expect(rep.adder.ops).toBe(addElements);

@@ -88,7 +88,7 @@ export interface SkipReport {
   readonly fill: 'prefetch' | 'jit' | 'stream' | null;
   /** Cycles from the end of the producing layer to the start of the closing layer (the add, or the projection). */
   readonly lifetimeCycles: number;
-  /** Cycles its SRAM buffers were allocated (both pieces when spilled). */
+  /** Cycles of that lifetime during which it had a buffer in SRAM (less than the lifetime when spilled). */
   readonly sramCycles: number;
 }
 
@@ -99,9 +99,16 @@ export interface LayerReport {
   /** 'mac' for conv/matmul (ops = MACs), 'element' for add/relu/pool (ops = element operations). */
   readonly opUnit: 'mac' | 'element';
   readonly ops: number;
+  /**
+   * The layer's window: from the first start to the last finish of its tasks, its DMA included (weight
+   * prefetch, band loads and stores; a skip's spill and fill count for the layer that closes the skip).
+   * All of its DRAM bytes move inside the window, so ops / cycles lies under the DRAM roof.
+   */
   readonly startCycle: number;
   readonly endCycle: number;
   readonly cycles: number;
+  /** Edges its compute unit (MAC array or vector unit) was busy on it. */
+  readonly computeCycles: number;
   readonly bands: number;
   readonly bandRows: number;
   readonly weightTiles: number;
@@ -130,6 +137,8 @@ export interface NpuReport {
     readonly array: string;
     readonly peakMacsPerCycle: number;
     readonly vectorLanes: number;
+    /** Operand words the vector unit reads per cycle: an add makes one output word per cycle, a pool up to this many window words. */
+    readonly vectorReadsPerCycle: number;
     readonly weightBufferBytes: number;
     readonly sramWordBytes: number;
     readonly sramBanks: number;
@@ -224,10 +233,15 @@ function assemble(o: ScenarioOptions, net: Network, config: NpuConfig, policy: M
   const macIdle = idleBreakdown(program, 'mac', st.started, st.done, st.cycles);
   const vecIdle = idleBreakdown(program, 'vec', st.started, st.done, st.cycles);
 
+  const tasksOf: number[][] = net.layers.map(() => []);
+  for (const t of program.tasks) {
+    const layer = t.unit === 'mac' || t.unit === 'vec' ? t.op : t.attributeTo;
+    if (layer >= 0) tasksOf[layer]!.push(t.id);
+  }
   const layers: LayerReport[] = net.layers.map((l, i) => {
     const compute = program.computeTasks[i]!;
-    const start = Math.min(...compute.map((t) => st.started[t]!));
-    const end = Math.max(...compute.map((t) => st.done[t]!));
+    const start = Math.min(...tasksOf[i]!.map((t) => st.started[t]!));
+    const end = Math.max(...tasksOf[i]!.map((t) => st.done[t]!));
     const ops = compute.reduce((s, t) => s + st.ops[t]!, 0);
     const byCause = st.byLayer[i]!;
     const dramBytes = Object.values(byCause).reduce((s, b) => s + b, 0);
@@ -241,6 +255,7 @@ function assemble(o: ScenarioOptions, net: Network, config: NpuConfig, policy: M
       startCycle: start,
       endCycle: end,
       cycles: end - start,
+      computeCycles: compute.reduce((s, t) => s + st.done[t]! - st.started[t]!, 0),
       bands: op.bands,
       bandRows: op.bandRows,
       weightTiles: weightTiles(l, config.weightSlotBytes, config.array).length,
@@ -259,11 +274,12 @@ function assemble(o: ScenarioOptions, net: Network, config: NpuConfig, policy: M
     const ends = program.skipEnds[j]!;
     const produced = ends.producerTasks.length ? Math.max(...ends.producerTasks.map((t) => st.done[t]!)) : inputLoadDone(program, st);
     const closing = Math.min(...ends.consumerTasks.map((t) => st.started[t]!));
+    // edges of [produced, closing) at which the tensor had a buffer in SRAM (both pieces when spilled)
     const sramCycles = policy.regions
-      .filter((r) => r.storage === k.storage && r.kind !== 'stage' && r.firstUse <= k.before && r.lastUse >= k.after)
+      .filter((r) => r.storage === k.storage && r.kind !== 'stage')
       .reduce((s, r) => {
         const id = regionInstance.get(r.name);
-        return id === undefined ? s : s + Math.max(0, st.deadAt[id]! - st.liveFrom[id]!);
+        return id === undefined ? s : s + Math.max(0, Math.min(st.deadAt[id]!, closing) - Math.max(st.liveFrom[id]!, produced));
       }, 0);
     const live = k.spilled && policy.storages[k.storage]!.home === 'sram';
     return {
@@ -299,6 +315,7 @@ function assemble(o: ScenarioOptions, net: Network, config: NpuConfig, policy: M
       array: `${config.array.rows}x${config.array.cols} ${config.array.dataflow}`,
       peakMacsPerCycle: peakMacs,
       vectorLanes: config.sramWordBytes,
+      vectorReadsPerCycle: st.vectorReadsPerCycle,
       weightBufferBytes: 2 * config.weightSlotBytes,
       sramWordBytes: config.sramWordBytes,
       sramBanks: config.sramBanks,

@@ -6,11 +6,12 @@
  * beat before j has been consumed, so the FIFO holds skip beats j, j+1, ... If it is full (d beats), the fork
  * can push only as many input beats as the skip path can absorb: absorb(j, d). The main path produces beat j
  * once the input pixel need(p) has fully arrived (each conv starts pixel (y, x) when its input pixel
- * needPixel(y, x) is complete; need(p) composes these maps through the main convs), i.e. after
+ * needPixel(y, x) is complete, and computes in raster order, so it waits for the largest needPixel of the
+ * outputs up to (y, x); need(p) composes these maps through the main convs, scenarios/need-chain.ts), i.e. after
  * needIn(p) = (need(p) + 1) * IG input beats (IG = source beats per pixel). The block deadlocks iff for some j
  *     absorb(j, d) < needIn(p(j)),
  * and every line buffer and register of the main path has room for that input (the ConvEngine's line buffer
- * holds (K-1)W + K + S pixels, more than a window plus the look-ahead), so nothing else can block. The
+ * holds (K+S-2)W + K + S pixels, a window plus the look-ahead), so nothing else can block. The
  * deadlock-free depth is the smallest d >= 1 with absorb(j, d) >= needIn(p(j)) for all j; since absorb grows
  * with j + d, the first group of each pixel (g = 0) is the binding one.
  *
@@ -26,8 +27,8 @@
  *     rel = releasePixel of the projection (hw/conv/geometry.ts), rel(-1) = 0.
  * Solving absorb(j, d) >= needIn for d gives, per pixel p (j = p * NS, Delta(p) = need(p) - p in input pixels):
  *   identity:      d = NS * (Delta + 1)            (IG = NS)
- *   split:         d = NS * (Delta + 1) - r
- *   pack:          d = NS * (Delta + 1) - 1
+ *   split:         d = NS * (Delta + 1) - r        (IG = NS / r)
+ *   pack:          d = NS * (Delta + 1) - 1        (IG = NS * r)
  *   downsample:    d = (U + 1) * NS - 2 - j,  U = the first projection pixel with rel(U) >= need(p) + 1 - CAP.
  * In the image interior Delta = 2W + 2 for basic (two 3x3 pad-1 convs: (y+2, x+2)), W + 1 for bottleneck
  * (1x1, 3x3, 1x1: (y+1, x+1)); for downsample the main path needs input pixel (2oy+3, 2ox+3), and the

@@ -152,8 +152,12 @@ export async function sizeSkipFifo(config: ScenarioConfig, options: SizeOptions 
             dSame,
             tInf,
             lanes: pool.lanes,
-            // T never grows with the depth, so a run above dfd ends by T(dfd).
-            cyclesAt: async (d) => (d >= dSame ? tInf : (await probe(d)).cycles),
+            // Full runs: the secant steps need their cycle counts (a run that failed counts as endless).
+            cyclesAt: async (d) => {
+              if (d >= dSame) return tInf;
+              const r = await probe(d);
+              return r.completed ? r.cycles : Infinity;
+            },
             fullSpeed: async (d) => {
               if (d >= dSame) return true;
               const known = cache.get(d);

@@ -80,6 +80,8 @@ export class Simulator implements SignalHost {
   /** The current delta's coroutines were resumed; go on with its update phase. */
   private resumedThisDelta = false;
   private deferredError: SimError | null = null;
+  private lingerClock: ClockDriver | null = null;
+  private lingerUntil = 0;
   /** Bumped by components when they move data; read by the progress watchdog. */
   progressCount = 0;
   /**
@@ -255,11 +257,18 @@ export class Simulator implements SignalHost {
   }
 
   /**
-   * Fail the simulation at the end of the current time step: the step's values still reach the trace
-   * (e.g. a deadlock marker), then run() throws `error`.
+   * Fail the simulation: at the end of the current time step (the step's values still reach the trace, e.g.
+   * a deadlock marker), or, with `linger`, after that many more rising edges of its clock, so waveforms
+   * show the stuck state beyond the failure. run() then throws `error`; it also throws it if the run's own
+   * bound comes first.
    */
-  fail(error: SimError): void {
-    if (this.deferredError === null) this.deferredError = error;
+  fail(error: SimError, linger?: { cycles: number; clock: Signal<number> }): void {
+    if (this.deferredError !== null) return;
+    this.deferredError = error;
+    if (linger) {
+      this.lingerClock = this.clockOf(linger.clock);
+      this.lingerUntil = this.lingerClock.cycles + linger.cycles;
+    }
   }
 
   /**
@@ -267,11 +276,19 @@ export class Simulator implements SignalHost {
    * stopped, or 'resume' when testbench coroutines must run first (the only reason run() ever awaits).
    */
   private runSteps(b: RunBound): StopReason | 'resume' {
+    const why = this.stepUntilBound(b);
+    if (why !== 'resume' && this.deferredError) throw this.deferredError;
+    return why;
+  }
+
+  private stepUntilBound(b: RunBound): StopReason | 'resume' {
     const clock = b.clock;
     for (;;) {
       if (this.settle()) return 'resume';
       this.endTimeStep();
-      if (this.deferredError) throw this.deferredError;
+      if (this.deferredError && (this.lingerClock === null || this.lingerClock.cycles >= this.lingerUntil)) {
+        throw this.deferredError;
+      }
       if (this.stopRequested) return 'stopped';
       if (clock !== null) {
         const edged = clock.cycles !== b.seenCycles;

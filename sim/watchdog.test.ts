@@ -47,7 +47,9 @@ describe('progress watchdog', () => {
     expect(dog.deadlock.value).toBe(1);
     // The producer reads full = 0 at edges 1..30 (full is set at edge 30, visible from edge 31), so its last
     // progress is at edge 30 and the watchdog trips 20 edges later, at edge 50 (t = 5 + 10 * 49).
-    expect(sim.time).toBe(5 + 10 * (50 - 1));
+    expect(d.time).toBe(5 + 10 * (50 - 1));
+    // The run lingers 64 edges (the default) after the detection before it fails.
+    expect(sim.time).toBe(5 + 10 * (50 + 64 - 1));
   });
 
   it('does not fire when the design finishes its work', async () => {

@@ -9,6 +9,11 @@ export interface WatchdogOptions {
   idleCycles: number;
   /** Whether work remains (e.g. frames not yet delivered); an idle design with no work left is done. */
   workRemains: () => boolean;
+  /**
+   * Rising edges simulated after the deadlock is detected before the run fails (default 64), so the
+   * waveform shows the stuck design beyond the marker; the error's time is the detection time.
+   */
+  lingerCycles?: number;
 }
 
 /** One blocked component and why, as listed in a deadlock error. */
@@ -85,8 +90,8 @@ export class Watchdog extends Module {
     if (idle >= this.options.idleCycles && this.options.workRemains()) {
       this.deadlock.set(1);
       this.tripped = new DeadlockError(this.blockedComponents(), this.cycle, idle, this.sim.time);
-      // Fail at the end of this time step, so the marker reaches the trace first.
-      this.sim.fail(this.tripped);
+      // The marker reaches the trace first; the run lingers a little so viewers show the stuck state.
+      this.sim.fail(this.tripped, { cycles: this.options.lingerCycles ?? 64, clock: this.options.clock });
     }
   }
 

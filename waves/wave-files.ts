@@ -1,3 +1,4 @@
+import { SimError } from '../sim/errors.ts';
 import type { Signal } from '../sim/signal.ts';
 import type { DesignView, TraceSink } from '../sim/trace.ts';
 import { writeGtkw } from './gtkw-writer.ts';
@@ -44,12 +45,13 @@ export class WaveFiles implements TraceSink {
 
   async close(time: number, error?: Error): Promise<void> {
     await this.writer.close(time, error);
-    if (error) this.writeView(time);
+    // The view's marker goes on the failure itself (a deadlock is detected before the run ends).
+    if (error) this.writeView(error instanceof SimError && error.time !== undefined ? error.time : time);
   }
 
   /**
-   * The view opens on about VIEW_CYCLES cycles of the fastest clock: from time 0, or ending a little after
-   * the failure marker, so handshakes are readable instead of a whole run squeezed into one screen.
+   * The view opens on about VIEW_CYCLES cycles of the fastest clock: from time 0, or ending on the failure
+   * marker, so handshakes are readable instead of a whole run squeezed into one screen.
    */
   private writeView(marker?: number): void {
     if (this.options.gtkw === false || this.design === null) return;
@@ -61,7 +63,9 @@ export class WaveFiles implements TraceSink {
       dumpfile: vcd,
       layout: this.writer.declared ?? undefined,
       ...(span === undefined ? {} : { span }),
-      ...(marker === undefined ? {} : { marker, timeStart: Math.max(0, marker - (span ?? marker) * 0.75) }),
+      // The marker sits at a quarter of the view. (GTKWave ignores a saved start later than the end of the
+      // dump minus one screen: the watchdog lets the run go on a little after a deadlock for this.)
+      ...(marker === undefined ? {} : { marker, timeStart: Math.max(0, marker - (span ?? marker) / 4) }),
     });
   }
 }

@@ -6,17 +6,9 @@ set -euo pipefail
 view=$(realpath "$1"); out=$(realpath -m "$2"); size=${3:-1400x800}
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cat > "$work/grab.tcl" <<'TCL'
-# GTKWave 3.3.118 reads [timestart] but draws from time 0 until the view changes: re-apply the saved
-# window as a zoom range (keeping the primary marker), let it redraw for one tick, then grab the screen.
-if {![info exists ::shot_step]} {
-  set ::shot_step 1
-  set marker [gtkwave::getMarker]
-  set span [expr {[gtkwave::getWindowEndTime] - [gtkwave::getWindowStartTime]}]
-  gtkwave::setZoomRangeTimes $::env(SHOT_START) [expr {$::env(SHOT_START) + $span}]
-  if {$marker >= 0} { gtkwave::setMarker $marker }
-} elseif {$::shot_step == 1} {
-  set ::shot_step 2
-} else {
+# A timer script runs after the window is drawn: grab the screen, then quit.
+if {![info exists ::shot_done]} {
+  set ::shot_done 1
   exec import -window root $::env(SHOT_OUT)
   gtkwave::/File/Quit
 }
@@ -28,8 +20,7 @@ splash_disable 1
 enable_fast_exit 1
 RC
 rm -f "$out"
-grep -q "^\[timestart\]" "$view" || { echo "$view has no [timestart]" >&2; exit 1; }
 cd "$(dirname "$view")"
-SHOT_START=$(sed -n "s/^\[timestart\] //p" "$view" | head -1) SHOT_OUT="$out" HOME="$work" timeout 60 xvfb-run -a -s "-screen 0 ${size}x24" gtkwave -r "$work/rc" -R "$work/grab.tcl" -P 1000 "$view" >"$work/log" 2>&1 || true
+SHOT_OUT="$out" HOME="$work" timeout 60 xvfb-run -a -s "-screen 0 ${size}x24" gtkwave -r "$work/rc" -R "$work/grab.tcl" -P 1500 "$view" >"$work/log" 2>&1 || true
 [ -s "$out" ] || { cat "$work/log" >&2; echo "no screenshot written (is gtkwave + xvfb + imagemagick installed?)" >&2; exit 1; }
 echo "wrote $out"

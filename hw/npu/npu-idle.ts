@@ -5,8 +5,8 @@
 // the others (an add waiting for F(X) and then for the fill of X charges the fill with the difference).
 // Edges after the last dependency finished are the issue latency; edges after the unit's last task are
 // 'done'. A dependency is named by what it was: the adder (an add on the
-// vector unit), another vector op, the MAC array, a DMA load (a skip fill separately), a store (a spill
-// separately), or a weight load.
+// vector unit), another vector op, the MAC array, a DMA load (a skip tensor coming back from DRAM
+// separately: 'fill'), a store (a spill separately), or a weight load.
 import { UNITS, type NpuProgram, type Task } from './npu-program.ts';
 
 export const IDLE_REASONS = ['adder', 'vector', 'mac', 'load', 'fill', 'store', 'spill', 'weights', 'issue', 'done'] as const;
@@ -24,7 +24,7 @@ export function reasonOf(t: Task): IdleReason {
     case 'wload':
       return 'weights';
     case 'load':
-      return t.causes.some((c) => c.cause === 'skipFill') ? 'fill' : 'load';
+      return t.causes.some((c) => c.cause === 'skipFill' || c.cause === 'skipReread') ? 'fill' : 'load';
     case 'store':
       return t.causes.some((c) => c.cause === 'skipSpill') ? 'spill' : 'store';
   }

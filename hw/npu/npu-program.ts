@@ -11,18 +11,23 @@
 // Every dependency points to an earlier task and every unit runs in order, so the program cannot
 // deadlock. Dependencies are kept as "task number n of unit u must be done", one number per unit.
 import type { ArrayConfig, MatmulLayer } from '../mac-array/layer.ts';
-import type { MemoryPolicy, OperandPlan, Region } from './memory-policy.ts';
+import type { MemoryPolicy, OpPlan, OperandPlan, Region } from './memory-policy.ts';
 import { NPU_ALIGN, alignDown, alignUp } from './npu-config.ts';
-import { rowBytes, type NpuNetwork } from './npu-network.ts';
-import { bandM, bands, weightTiles, type Band } from './npu-tiling.ts';
+import { isMacLayer, rowBytes, type NpuNetwork } from './npu-network.ts';
+import { bandM, bands, weightTiles, type Band, type WeightTile } from './npu-tiling.ts';
 import type { VectorOpSpec } from './vector-unit.ts';
 
 export const UNITS = ['mac', 'vec', 'load', 'store', 'wload'] as const;
 export type Unit = (typeof UNITS)[number];
 export const UNIT_INDEX: Readonly<Record<Unit, number>> = { mac: 0, vec: 1, load: 2, store: 3, wload: 4 };
 
-/** Why a DRAM byte moved. */
-export const CAUSES = ['weights', 'input', 'output', 'skipSpill', 'skipFill', 'tilingReread'] as const;
+/**
+ * Why a DRAM byte moved: a layer's weights; its input and output when they stream through DRAM (and
+ * the network's input and output); a skip tensor spilled to DRAM and filled back; the extra read of a
+ * skip tensor that lives in DRAM by the layer that closes the skip; tiling re-reads (halo rows, weights
+ * loaded again for another band, an input band loaded again for another weight tile).
+ */
+export const CAUSES = ['weights', 'input', 'output', 'skipSpill', 'skipFill', 'skipReread', 'tilingReread'] as const;
 export type Cause = (typeof CAUSES)[number];
 
 export type Space = 'act' | 'wgt';
@@ -183,75 +188,120 @@ class Builder {
   // ---------------------------------------------------------------- one layer
 
   private emitOp(i: number): void {
-    const { policy, net } = this;
+    const { policy } = this;
     const op = policy.ops[i]!;
     const l = op.layer;
     const bs = bands(l, op.bandRows);
     const tiles = weightTiles(l, this.opts.weightSlotBytes, this.opts.array);
-    let heldTile: number | null = null;
     const outRb = rowBytes(l.outShape);
+    let slot = 0; // staging buffer of the next band load (double buffering)
+    const loadInputs = (b: Band, reread: boolean) => {
+      const inAt = new Map<string, { inst: number; addr: number }>();
+      for (const o of op.inputs) inAt.set(o.tensor, this.inputBand(i, o, b, slot, reread));
+      slot++;
+      return inAt;
+    };
+    const readsOf = (inAt: Map<string, { inst: number }>) => [...new Set([...inAt.values()].map((v) => v.inst))];
+    const mac = (b: Band, t: WeightTile, w: number, inAt: Map<string, { inst: number }>, out: { inst: number }) => {
+      const gemm: MatmulLayer = { kind: 'matmul', m: bandM(l, b), k: t.k1 - t.k0, n: t.n1 - t.n0 };
+      this.task({ unit: 'mac', op: i, label: `${l.name} band ${b.index} tile ${t.index}`, reads: [...readsOf(inAt), w], writes: [out.inst], gemm });
+    };
+    const loadTile = (t: WeightTile, again: boolean) => {
+      const w = this.weightInstance(l.name, t.index, t.bytes);
+      this.dma('wload', 'load', i, `weights ${l.name}[${t.index}]`, { id: -1, addr: this.weightBase[i]![t.index]! }, 0, w, t.bytes, [], again ? 'tilingReread' : 'weights', i);
+      return w;
+    };
+    if (isMacLayer(l) && this.tilesOuter(op, bs, tiles)) {
+      // weight tiles outer: each tile is loaded once and every band of the input streams past it
+      tiles.forEach((t, ti) => {
+        const w = loadTile(t, false);
+        for (const b of bs) mac(b, t, w, loadInputs(b, ti > 0), this.outputBand(op.output, b, outRb));
+      });
+      return;
+    }
+    let heldTile: number | null = null;
     bs.forEach((b) => {
       // where each input's band is in SRAM (byte address of its row in0), loading it if streamed
-      const inAt = new Map<string, { inst: number; addr: number }>();
-      for (const o of op.inputs) inAt.set(o.tensor, this.inputBand(i, o, b, l.inputs.indexOf(o.tensor)));
+      const inAt = loadInputs(b, false);
       const out = this.outputBand(op.output, b, outRb);
-      const reads = [...new Set([...inAt.values()].map((v) => v.inst))];
-      if (l.kind === 'conv' || l.kind === 'matmul') {
+      if (isMacLayer(l)) {
+        // bands outer: a layer whose weights fit one slot keeps them; otherwise every band loads them again
         for (const t of tiles) {
-          let w: number;
-          if (tiles.length === 1 && heldTile !== null) w = heldTile;
-          else {
-            w = this.weightInstance(l.name, t.index, t.bytes);
-            this.dma('wload', 'load', i, `weights ${l.name}[${t.index}]`, { id: -1, addr: this.weightBase[i]![t.index]! }, 0, w, t.bytes, [], b.index === 0 ? 'weights' : 'tilingReread', i);
-            if (tiles.length === 1) heldTile = w;
-          }
-          const gemm: MatmulLayer = { kind: 'matmul', m: bandM(l, b), k: t.k1 - t.k0, n: t.n1 - t.n0 };
-          this.task({ unit: 'mac', op: i, label: `${l.name} band ${b.index} tile ${t.index}`, reads: [...reads, w], writes: [out.inst], gemm });
+          const w = tiles.length === 1 && heldTile !== null ? heldTile : loadTile(t, b.index > 0);
+          if (tiles.length === 1) heldTile = w;
+          mac(b, t, w, inAt, out);
         }
       } else {
-        const inRow = (t: string, row: number) => {
-          const at = inAt.get(t)!;
-          return at.addr + (row - b.in0) * rowBytes(net.tensors[t]!.shape);
-        };
-        const bytes = (b.r1 - b.r0) * outRb;
-        let spec: VectorOpSpec;
-        if (l.kind === 'add') {
-          spec = { kind: 'add', name: l.name, a: inRow(l.inputs[0]!, b.r0), b: inRow(l.inputs[1]!, b.r0), y: out.addr, bytes, relu: l.relu };
-        } else if (l.kind === 'relu') {
-          spec = { kind: 'relu', name: l.name, x: inRow(l.inputs[0]!, b.r0), y: out.addr, bytes };
-        } else {
-          const s = l.stride;
-          const p = l.padding;
-          const inH = l.inShapes[0]!.h;
-          // one pass: the layer's own pool; a band: a pool with the same padding over the rows its
-          // outputs read (rows above and below a band edge that fall in the padding are not read)
-          const whole = bs.length === 1;
-          const v0 = whole ? 0 : b.r0 * s;
-          const h = whole ? inH : Math.max(1, Math.min(b.in1 - v0, (b.r1 - b.r0 - 1) * s + l.kernel - 2 * p));
-          spec = {
-            kind: 'pool', name: l.name, mode: l.pool ?? 'max', x: inRow(l.inputs[0]!, v0), y: out.addr,
-            h, w: l.inShapes[0]!.w, c: l.inShapes[0]!.c, k: l.kernel, stride: s, pad: p,
-          };
-        }
-        this.task({ unit: 'vec', op: i, label: `${l.name} band ${b.index}`, reads, writes: [out.inst], spec });
+        this.vectorBand(i, b, bs.length, inAt, out);
       }
       if (op.output.mode === 'stream') {
-        const home = this.home(l.output);
         const bytes = (b.r1 - b.r0) * outRb;
-        this.dma('store', 'store', i, `store ${l.output} band ${b.index}`, home, b.r0 * outRb, out.inst, bytes, [], 'output', i);
+        this.dma('store', 'store', i, `store ${l.output} band ${b.index}`, this.home(l.output), b.r0 * outRb, out.inst, bytes, [], 'output', i);
       }
     });
   }
 
-  /** The SRAM address of an input's band (row in0) and its buffer; a streamed input is loaded now. */
-  private inputBand(i: number, o: OperandPlan, b: Band, j: number): { inst: number; addr: number } {
+  /**
+   * Loop order of a banded MAC layer with several weight tiles: bands outer re-reads the weights for
+   * every band after the first; tiles outer re-reads the streamed input bands for every tile after the
+   * first, and needs the output in SRAM (each tile writes a channel slice of every band: a strided
+   * write the 1-D DMA cannot store). The cheaper one in DRAM bytes wins.
+   */
+  private tilesOuter(op: OpPlan, bs: readonly Band[], tiles: readonly WeightTile[]): boolean {
+    if (bs.length < 2 || tiles.length < 2 || op.output.mode !== 'sram') return false;
+    const weights = tiles.reduce((s, t) => s + t.bytes, 0);
+    let input = 0;
+    for (const o of op.inputs) {
+      if (o.mode !== 'stream') continue;
+      const rb = rowBytes(this.net.tensors[o.tensor]!.shape);
+      for (const b of bs) input += b.in1 * rb - alignDown(b.in0 * rb);
+    }
+    return (tiles.length - 1) * input < (bs.length - 1) * weights;
+  }
+
+  private vectorBand(i: number, b: Band, nBands: number, inAt: Map<string, { inst: number; addr: number }>, out: { inst: number; addr: number }): void {
+    const { net } = this;
+    const l = this.policy.ops[i]!.layer;
+    const outRb = rowBytes(l.outShape);
+    const reads = [...new Set([...inAt.values()].map((v) => v.inst))];
+    const inRow = (t: string, row: number) => {
+      const at = inAt.get(t)!;
+      return at.addr + (row - b.in0) * rowBytes(net.tensors[t]!.shape);
+    };
+    const bytes = (b.r1 - b.r0) * outRb;
+    let spec: VectorOpSpec;
+    if (l.kind === 'add') {
+      spec = { kind: 'add', name: l.name, a: inRow(l.inputs[0]!, b.r0), b: inRow(l.inputs[1]!, b.r0), y: out.addr, bytes, relu: l.relu };
+    } else if (l.kind === 'relu') {
+      spec = { kind: 'relu', name: l.name, x: inRow(l.inputs[0]!, b.r0), y: out.addr, bytes };
+    } else {
+      const s = l.stride;
+      const p = l.padding;
+      // one pass: the layer's own pool; a band: a pool with the same padding over the rows its outputs
+      // read (window rows above and below a band edge that fall in that padding are not read)
+      const whole = nBands === 1;
+      const v0 = whole ? 0 : b.r0 * s;
+      const h = whole ? l.inShapes[0]!.h : Math.max(1, Math.min(b.in1 - v0, (b.r1 - b.r0 - 1) * s + l.kernel - 2 * p));
+      spec = {
+        kind: 'pool', name: l.name, mode: l.pool ?? 'max', x: inRow(l.inputs[0]!, v0), y: out.addr,
+        h, w: l.inShapes[0]!.w, c: l.inShapes[0]!.c, k: l.kernel, stride: s, pad: p,
+      };
+    }
+    this.task({ unit: 'vec', op: i, label: `${l.name} band ${b.index}`, reads, writes: [out.inst], spec });
+  }
+
+  /**
+   * The SRAM address of an input's band (row in0) and its buffer; a streamed input is loaded now into
+   * staging buffer `slot` mod 2 (all of it a re-read when `reread`).
+   */
+  private inputBand(i: number, o: OperandPlan, b: Band, slot: number, reread: boolean): { inst: number; addr: number } {
     const shape = this.net.tensors[o.tensor]!.shape;
     const rb = rowBytes(shape);
     if (o.mode === 'sram') {
       const inst = this.regionInstance(o.region!);
       return { inst, addr: this.instances[inst]!.offset + b.in0 * rb };
     }
-    const stage = this.regions.get(o.stage[b.index % o.stage.length]!)!;
+    const stage = this.regions.get(o.stage[slot % o.stage.length]!)!;
     const start = b.in0 * rb;
     const end = b.in1 * rb;
     const a0 = alignDown(start);
@@ -260,10 +310,11 @@ class Builder {
     const area = skip ? this.spill(skip.index, o.tensor) : this.home(o.tensor);
     // bursts wholly inside rows the previous band loaded are a tiling re-read
     const prevEnd = b.index === 0 ? 0 : (b.in0 + b.haloRows) * rb;
-    const reread = b.index === 0 ? 0 : Math.max(0, Math.floor((prevEnd - a0) / NPU_ALIGN));
-    const main = skip || (o.source === 'spill' && this.policy.storages[o.storage]!.networkInput) ? 'skipFill' : 'input';
-    const causes: CauseRun[] = reread > 0 ? [{ bursts: reread, cause: 'tilingReread' }] : [];
-    this.dma('load', 'load', i, `load ${o.tensor} band ${b.index} (input ${j})`, area, a0, inst, end - a0, causes, main, i);
+    const halo = b.index === 0 ? 0 : Math.max(0, Math.floor((prevEnd - a0) / NPU_ALIGN));
+    const closes = this.policy.skips.some((k) => k.tensor === o.tensor && k.before === i);
+    const main = reread ? 'tilingReread' : skip ? 'skipFill' : closes ? 'skipReread' : 'input';
+    const causes: CauseRun[] = halo > 0 && !reread ? [{ bursts: halo, cause: 'tilingReread' }] : [];
+    this.dma('load', 'load', i, `load ${o.tensor} band ${b.index}`, area, a0, inst, end - a0, causes, main, i);
     return { inst, addr: stage.offset + (start - a0) };
   }
 

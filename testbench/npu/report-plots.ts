@@ -81,13 +81,15 @@ export interface TrafficRow {
   [key: string]: number | string;
 }
 
-/** Rows of the traffic-vs-SRAM plot: per network, its activation traffic (all but weights) and, with skips, the skip spill + fill. */
+/** Rows of the traffic-vs-SRAM plot: per network, its activation traffic (all but weights) and, with skips, what the skips cost. */
 export function trafficRows(reports: readonly NpuReport[]): TrafficRow[] {
   const out: TrafficRow[] = [];
   for (const r of reports) {
     const kib = r.sramBytes / 1024;
     out.push({ sramKiB: kib, mb: r.dramTraffic.activationBytes / 1e6, series: `${r.model}: activations (all but weights)` });
-    if (r.skips.length > 0) out.push({ sramKiB: kib, mb: (r.skipSpillBytes + r.skipFillBytes) / 1e6, series: `${r.model}: skip spill + fill` });
+    if (r.skips.length > 0) {
+      out.push({ sramKiB: kib, mb: (r.skipSpillBytes + r.skipFillBytes + r.skipRereadBytes) / 1e6, series: `${r.model}: skips (spill + fill + re-read)` });
+    }
   }
   return out;
 }

@@ -27,7 +27,7 @@ export function formatReport(r: NpuReport): string[] {
     ...CAUSES.map((c): [string, string] => [`  ${c}`, `${n(r.dramTraffic.byCause[c])} B`]),
     ['SRAM', `peak live ${n(r.sram.peakLiveBytes)} B, planner arena ${n(r.sram.arenaBytes)} B (${r.sram.plannerStrategy}; live lower bound ${n(r.sram.liveLowerBound)}), at most ${r.sram.maxLiveTensors} tensors live`],
     ['skip tensors', skipLine(r)],
-    ['  spill / fill', `${n(r.skipSpillBytes)} / ${n(r.skipFillBytes)} B`],
+    ['  spill / fill / re-read', `${n(r.skipSpillBytes)} / ${n(r.skipFillBytes)} / ${n(r.skipRereadBytes)} B`],
     ['adder', `${n(r.adder.ops)} ops, ${n(r.adder.sramBytes)} SRAM B: ${fmtI(r.adder.intensity)} op/B (analytic ${fmtI(r.adder.analyticIntensity)}); ${n(r.adder.dramBytes)} DRAM B: ${fmtI(r.adder.dramIntensity)} op/B`],
     ['  adder cycles', `busy ${n(r.adder.busyCycles)}, stalled ${n(r.adder.stallCycles)}, waiting for fills ${n(r.adder.waitFillCycles)}`],
     ['MAC idle', IDLE_REASONS.filter((k) => r.macIdle[k] > 0).map((k) => `${k} ${n(r.macIdle[k])}`).join(', ') || 'none'],
@@ -63,10 +63,10 @@ const fmtI = (v: number | null): string => (v === null ? '-' : v.toFixed(4));
 
 /** One line per SRAM size of a sweep. */
 export function formatSweep(reports: readonly NpuReport[]): string[] {
-  const lines = ['  network     SRAM         cycles   MAC util   DRAM bytes  activations  skip spill+fill  peak SRAM'];
+  const lines = ['  network     SRAM         cycles   MAC util   DRAM bytes  activations   skip traffic  peak SRAM'];
   for (const r of reports) {
     lines.push(
-      `  ${r.model.padEnd(10)} ${kib(r.sramBytes).padStart(9)} ${n(r.cycles).padStart(12)} ${pct(r.macUtilisation).padStart(9)} ${n(r.dramTraffic.bytes).padStart(12)} ${n(r.dramTraffic.activationBytes).padStart(12)} ${n(r.skipSpillBytes + r.skipFillBytes).padStart(16)} ${n(r.sram.peakLiveBytes).padStart(10)}`,
+      `  ${r.model.padEnd(10)} ${kib(r.sramBytes).padStart(9)} ${n(r.cycles).padStart(12)} ${pct(r.macUtilisation).padStart(9)} ${n(r.dramTraffic.bytes).padStart(12)} ${n(r.dramTraffic.activationBytes).padStart(12)} ${n(r.skipSpillBytes + r.skipFillBytes + r.skipRereadBytes).padStart(14)} ${n(r.sram.peakLiveBytes).padStart(10)}`,
     );
   }
   return lines;

@@ -89,6 +89,7 @@ describe('NPU scenarios: a chain', () => {
       expect(r.report.skips).toEqual([]);
       expect(r.report.skipSpillBytes).toBe(0);
       expect(r.report.skipFillBytes).toBe(0);
+      expect(r.report.skipRereadBytes).toBe(0);
       checkRun(r);
     }
   });

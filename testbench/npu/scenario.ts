@@ -179,6 +179,8 @@ export interface NpuReport {
   readonly skips: readonly SkipReport[];
   readonly skipSpillBytes: number;
   readonly skipFillBytes: number;
+  /** Extra reads of skip tensors that live in DRAM by the layer that closes the skip. */
+  readonly skipRereadBytes: number;
   readonly adder: {
     readonly jobs: number;
     readonly ops: number;
@@ -352,6 +354,7 @@ function assemble(o: ScenarioOptions, net: Network, config: NpuConfig, policy: M
     skips,
     skipSpillBytes: st.byCause.skipSpill,
     skipFillBytes: st.byCause.skipFill,
+    skipRereadBytes: st.byCause.skipReread,
     adder: {
       jobs: adds.length,
       ops: addOps,

@@ -21,14 +21,14 @@ describe('skipsim npu', () => {
     expect(Object.keys(r)).toEqual(
       expect.arrayContaining([
         'network', 'model', 'inputSize', 'policy', 'dram', 'sramBytes', 'npu', 'cycles', 'timeUs', 'macs', 'macUtilisation', 'bounds',
-        'dramTraffic', 'sram', 'skips', 'skipSpillBytes', 'skipFillBytes', 'adder', 'macIdle', 'vectorIdle', 'macWaitsAdderCycles',
+        'dramTraffic', 'sram', 'skips', 'skipSpillBytes', 'skipFillBytes', 'skipRereadBytes', 'adder', 'macIdle', 'vectorIdle', 'macWaitsAdderCycles',
         'macWaitsAdderShare', 'layers', 'wallSeconds',
       ]),
     );
     expect(r.network).toBe('resnet18');
     expect(r.sramBytes).toBe(8192);
     const causes = r.dramTraffic.byCause;
-    expect(Object.keys(causes)).toEqual(['weights', 'input', 'output', 'skipSpill', 'skipFill', 'tilingReread']);
+    expect(Object.keys(causes)).toEqual(['weights', 'input', 'output', 'skipSpill', 'skipFill', 'skipReread', 'tilingReread']);
     expect(Object.values(causes as Record<string, number>).reduce((s, b) => s + b, 0)).toBe(r.dramTraffic.bytes);
     expect(r.skipSpillBytes).toBe(causes.skipSpill);
     expect(r.layers).toHaveLength(r.layers.length);
@@ -62,7 +62,7 @@ describe('skipsim npu', () => {
     expect(roof).toContain('per-layer roofline');
     expect(roof).toContain('policy stream');
     const traffic = fs.readFileSync(path.join(dir, 'npu-traffic-vs-sram.svg'), 'utf8');
-    expect(traffic).toContain('resnet18: skip spill + fill');
+    expect(traffic).toContain('resnet18: skips (spill + fill + re-read)');
     expect(traffic).toContain('vgg11: activations');
     expect(io.stdout.join('\n')).toMatch(/SRAM sweep:/);
   });

@@ -1,5 +1,5 @@
 import type { Module } from '../../sim/module.ts';
-import type { In, Out } from '../../sim/port.ts';
+import type { In, Out, Port } from '../../sim/port.ts';
 import type { Signal, SignalOptions } from '../../sim/signal.ts';
 
 /**
@@ -40,21 +40,16 @@ export interface StreamSignals<T = number> {
   readonly data: Signal<T>;
 }
 
-/** The consumer side of a stream on a module: valid and data in, ready out. */
-export class StreamIn<T = number> {
-  readonly valid: In<number>;
-  readonly ready: Out<number>;
-  readonly data: In<T>;
-
+/** The three ports of one stream on a module; StreamIn and StreamOut differ only in their directions. */
+abstract class StreamPorts<T, V extends Port<number>, R extends Port<number>, D extends Port<T>> {
   constructor(
     readonly owner: Module,
     readonly name: string,
     readonly width: number,
-  ) {
-    this.valid = owner.input(`${name}_valid`, 1);
-    this.ready = owner.output(`${name}_ready`, 1);
-    this.data = owner.input<T>(`${name}_data`, width);
-  }
+    readonly valid: V,
+    readonly ready: R,
+    readonly data: D,
+  ) {}
 
   /** The bound signals (after elaboration). */
   signals(): StreamSignals<T> {
@@ -69,32 +64,17 @@ export class StreamIn<T = number> {
   }
 }
 
+/** The consumer side of a stream on a module: valid and data in, ready out. */
+export class StreamIn<T = number> extends StreamPorts<T, In<number>, Out<number>, In<T>> {
+  constructor(owner: Module, name: string, width: number) {
+    super(owner, name, width, owner.input(`${name}_valid`, 1), owner.output(`${name}_ready`, 1), owner.input<T>(`${name}_data`, width));
+  }
+}
+
 /** The producer side of a stream on a module: valid and data out, ready in. */
-export class StreamOut<T = number> {
-  readonly valid: Out<number>;
-  readonly ready: In<number>;
-  readonly data: Out<T>;
-
-  constructor(
-    readonly owner: Module,
-    readonly name: string,
-    readonly width: number,
-  ) {
-    this.valid = owner.output(`${name}_valid`, 1);
-    this.ready = owner.input(`${name}_ready`, 1);
-    this.data = owner.output<T>(`${name}_data`, width);
-  }
-
-  /** The bound signals (after elaboration). */
-  signals(): StreamSignals<T> {
-    return { valid: this.valid.sig, ready: this.ready.sig, data: this.data.sig };
-  }
-
-  bind(w: StreamWires<T>): this {
-    this.valid.bind(w.valid);
-    this.ready.bind(w.ready);
-    this.data.bind(w.data);
-    return this;
+export class StreamOut<T = number> extends StreamPorts<T, Out<number>, In<number>, Out<T>> {
+  constructor(owner: Module, name: string, width: number) {
+    super(owner, name, width, owner.output(`${name}_valid`, 1), owner.input(`${name}_ready`, 1), owner.output<T>(`${name}_data`, width));
   }
 }
 

@@ -24,10 +24,11 @@ export const UNIT_INDEX: Readonly<Record<Unit, number>> = { mac: 0, vec: 1, load
 /**
  * Why a DRAM byte moved: a layer's weights; its input and output when they stream through DRAM (and
  * the network's input and output); a skip tensor spilled to DRAM and filled back; the extra read of a
- * skip tensor that lives in DRAM by the layer that closes the skip; tiling re-reads (halo rows, weights
- * loaded again for another band, an input band loaded again for another weight tile).
+ * skip tensor that lives in DRAM by the layer that closes the skip; tiling re-reads of activations
+ * (halo rows, an input band loaded again for another weight tile) and of weights (a layer's weights
+ * loaded again for another band).
  */
-export const CAUSES = ['weights', 'input', 'output', 'skipSpill', 'skipFill', 'skipReread', 'tilingReread'] as const;
+export const CAUSES = ['weights', 'input', 'output', 'skipSpill', 'skipFill', 'skipReread', 'tilingReread', 'weightReread'] as const;
 export type Cause = (typeof CAUSES)[number];
 
 export type Space = 'act' | 'wgt';
@@ -208,7 +209,7 @@ class Builder {
     };
     const loadTile = (t: WeightTile, again: boolean) => {
       const w = this.weightInstance(l.name, t.index, t.bytes);
-      this.dma('wload', 'load', i, `weights ${l.name}[${t.index}]`, { id: -1, addr: this.weightBase[i]![t.index]! }, 0, w, t.bytes, [], again ? 'tilingReread' : 'weights', i);
+      this.dma('wload', 'load', i, `weights ${l.name}[${t.index}]`, { id: -1, addr: this.weightBase[i]![t.index]! }, 0, w, t.bytes, [], again ? 'weightReread' : 'weights', i);
       return w;
     };
     if (isMacLayer(l) && this.tilesOuter(op, bs, tiles)) {

@@ -1,11 +1,10 @@
 // Plots of NPU reports, as Vega-Lite specs rendered by testbench/report/plot.ts's renderSvg:
 //  - the per-layer roofline: measured points (ops / DRAM byte, ops per second) under the MAC array's
 //    and the vector unit's roofs, both capped by the DRAM's peak bandwidth;
-//  - DRAM traffic against SRAM size, one line per network and quantity;
+//  - DRAM traffic against SRAM size (log-log), one line per network and quantity;
 //  - DRAM bytes by cause against SRAM size (stacked bars).
 import type { TopLevelSpec } from 'vega-lite';
 import { CAUSES } from '../../hw/npu/npu-program.ts';
-import { lineChart } from '../report/plot.ts';
 import type { NpuReport } from './scenario.ts';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
@@ -47,7 +46,7 @@ export function rooflineSpec(points: readonly RooflinePoint[], r: NpuReport, tit
   const axisY = { field: 'y', type: 'quantitative' as const, scale: { type: 'log' as const }, title: 'achieved Gop/s (op = MAC or element op)' };
   return {
     $schema: SCHEMA,
-    title: { text: title, subtitle: `roofs: peak compute and DRAM peak ${bw.toFixed(1)} GB/s x intensity; points: measured per layer` },
+    title: { text: title, subtitle: `roofs: min(peak, DRAM peak ${bw.toFixed(1)} GB/s x intensity); points: measured per layer, its window including its DMA` },
     width: 560,
     height: 360,
     background: 'white',
@@ -94,17 +93,28 @@ export function trafficRows(reports: readonly NpuReport[]): TrafficRow[] {
   return out;
 }
 
+/**
+ * Log-log lines of DRAM traffic against SRAM size. A series stops where it falls to 0 (a log axis has no
+ * 0): the skip traffic of a residual network ends at the SRAM that holds X with its block.
+ */
 export function trafficSpec(reports: readonly NpuReport[], title: string): TopLevelSpec {
-  const spec = lineChart({
-    rows: trafficRows(reports),
-    x: { field: 'sramKiB', title: 'activation SRAM (KiB, log scale)', log: true },
-    y: { field: 'mb', title: 'DRAM traffic (MB)' },
-    series: { field: 'series', title: 'network: traffic' },
-    title,
+  const rows = trafficRows(reports).filter((r) => r.mb > 0);
+  const sizes = [...new Set(reports.map((r) => r.sramBytes / 1024))].sort((a, b) => a - b);
+  return {
+    $schema: SCHEMA,
+    title: { text: title, subtitle: 'weights (the same at every size) left out; a line ends where it falls to 0' },
     width: 560,
     height: 320,
-  });
-  return { ...spec, config: { legend: { labelLimit: 400 } } };
+    background: 'white',
+    data: { values: rows },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'sramKiB', type: 'quantitative', title: 'activation SRAM (KiB)', scale: { type: 'log', base: 2 }, axis: { values: sizes } },
+      y: { field: 'mb', type: 'quantitative', title: 'DRAM traffic (MB, log scale)', scale: { type: 'log' } },
+      color: { field: 'series', type: 'nominal', title: 'network: traffic' },
+    },
+    config: { legend: { labelLimit: 400 } },
+  };
 }
 
 /** Stacked bars of DRAM bytes by cause for each SRAM size of one network. */

@@ -63,10 +63,11 @@ const fmtI = (v: number | null): string => (v === null ? '-' : v.toFixed(4));
 
 /** One line per SRAM size of a sweep. */
 export function formatSweep(reports: readonly NpuReport[]): string[] {
-  const lines = ['  network     SRAM         cycles   MAC util   DRAM bytes  activations   skip traffic  peak SRAM'];
+  const w = Math.max(7, ...reports.map((r) => r.model.length));
+  const lines = [`  ${'network'.padEnd(w)} ${'SRAM'.padStart(9)}       cycles   MAC util   DRAM bytes  activations   skip traffic  peak SRAM`];
   for (const r of reports) {
     lines.push(
-      `  ${r.model.padEnd(10)} ${kib(r.sramBytes).padStart(9)} ${n(r.cycles).padStart(12)} ${pct(r.macUtilisation).padStart(9)} ${n(r.dramTraffic.bytes).padStart(12)} ${n(r.dramTraffic.activationBytes).padStart(12)} ${n(r.skipSpillBytes + r.skipFillBytes + r.skipRereadBytes).padStart(14)} ${n(r.sram.peakLiveBytes).padStart(10)}`,
+      `  ${r.model.padEnd(w)} ${kib(r.sramBytes).padStart(9)} ${n(r.cycles).padStart(12)} ${pct(r.macUtilisation).padStart(9)} ${n(r.dramTraffic.bytes).padStart(12)} ${n(r.dramTraffic.activationBytes).padStart(12)} ${n(r.skipSpillBytes + r.skipFillBytes + r.skipRereadBytes).padStart(14)} ${n(r.sram.peakLiveBytes).padStart(10)}`,
     );
   }
   return lines;

@@ -28,7 +28,7 @@ describe('skipsim npu', () => {
     expect(r.network).toBe('resnet18');
     expect(r.sramBytes).toBe(8192);
     const causes = r.dramTraffic.byCause;
-    expect(Object.keys(causes)).toEqual(['weights', 'input', 'output', 'skipSpill', 'skipFill', 'skipReread', 'tilingReread']);
+    expect(Object.keys(causes)).toEqual(['weights', 'input', 'output', 'skipSpill', 'skipFill', 'skipReread', 'tilingReread', 'weightReread']);
     expect(Object.values(causes as Record<string, number>).reduce((s, b) => s + b, 0)).toBe(r.dramTraffic.bytes);
     expect(r.skipSpillBytes).toBe(causes.skipSpill);
     expect(r.layers).toHaveLength(r.layers.length);

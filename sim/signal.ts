@@ -61,6 +61,11 @@ export class Signal<T = number> {
   next: T;
   /** True while queued for the update phase. */
   pending = false;
+  /**
+   * True when anything reacts to a change: a process, a trace sink or a waiting coroutine. The update
+   * phase skips all notification work for unobserved signals (most register-to-register wires).
+   */
+  observed = false;
   /** True while queued for the tracer in this time step. */
   traceDirty = false;
   /** Set at elaboration when at least one trace sink records this signal. */

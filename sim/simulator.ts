@@ -171,13 +171,19 @@ export class Simulator implements SignalHost {
         });
       }
       (edge === 'rising' ? sig.onRise : sig.onFall).push(p);
+      sig.observed = true;
     });
   }
 
   addCombProcess(owner: Module, inputs: readonly Trigger[], fn: () => void): void {
     if (this.elaborated) this.frozen(`add a process to ${owner.path}`);
     const p = new Process(owner, 'comb', fn, this);
-    for (const t of inputs) this.resolveLater(t, (sig) => sig.onChange.push(p));
+    for (const t of inputs) {
+      this.resolveLater(t, (sig) => {
+        sig.onChange.push(p);
+        sig.observed = true;
+      });
+    }
     this.combProcesses.push(p);
   }
 
@@ -425,21 +431,26 @@ export class Simulator implements SignalHost {
       const old = s.value;
       if (v === old) continue;
       s.value = v;
-      if (s.traced && !s.traceDirty) {
-        s.traceDirty = true;
-        this.traceChanged.push(s);
-      }
-      const oc = s.onChange;
-      for (let j = 0; j < oc.length; j++) oc[j]!.wake();
-      if (old === 0 && v === 1) {
-        if (s.onRise.length) this.fireEdge(s.onRise);
-      } else if (old === 1 && v === 0) {
-        if (s.onFall.length) this.fireEdge(s.onFall);
-      }
-      if (s.waiters !== null) this.coroutines.checkWaiters(s, old, v);
+      if (s.observed) this.notify(s, old, v);
       if (watch !== null) watch.add(s);
     }
     this.nUpdates = 0;
+  }
+
+  /** Everything that reacts to a change of an observed signal: tracing, processes, coroutines. */
+  private notify(s: Signal<any>, old: unknown, v: unknown): void {
+    if (s.traced && !s.traceDirty) {
+      s.traceDirty = true;
+      this.traceChanged.push(s);
+    }
+    const oc = s.onChange;
+    for (let j = 0; j < oc.length; j++) oc[j]!.wake();
+    if (old === 0 && v === 1) {
+      if (s.onRise.length) this.fireEdge(s.onRise);
+    } else if (old === 1 && v === 0) {
+      if (s.onFall.length) this.fireEdge(s.onFall);
+    }
+    if (s.waiters !== null) this.coroutines.checkWaiters(s, old, v);
   }
 
   private fireEdge(list: EdgeProcess[]): void {

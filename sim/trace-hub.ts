@@ -26,6 +26,7 @@ export class TraceHub {
       for (const m of root.walk()) {
         for (const s of m.signals) {
           if (!s.untraced) s.traced = this.sinks.some((k) => !k.wants || k.wants(s, m.path));
+          if (s.traced) s.observed = true;
         }
       }
     }

@@ -21,6 +21,7 @@ function waitFor(w: Watchable, matches: (oldValue: unknown, newValue: unknown) =
   return new Promise<void>((resume) => {
     const waiter: SignalWaiter = { matches, resume };
     (sig.waiters ??= []).push(waiter);
+    sig.observed = true;
   });
 }
 

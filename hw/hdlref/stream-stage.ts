@@ -1,6 +1,6 @@
 import type { Module } from '../../sim/module.ts';
 import type { Signal } from '../../sim/signal.ts';
-import { StreamIn, StreamOut, type StreamSignals } from '../stream/stream.ts';
+import { StreamIn, StreamOut } from '../stream/stream.ts';
 import { Clocked, type Clocking } from './clocked.ts';
 
 /** `stream_stage` KIND: 2 = two-entry skid buffer (registered ready), 1 = one register, combinational ready. */
@@ -18,10 +18,15 @@ export class StreamStage extends Clocked {
   private outD = 0;
   private skidV = 0;
   private skidD = 0;
-  // Bound stream signals, fetched at elaboration: the edge process runs every cycle.
-  private up!: StreamSignals<number>;
+  // Bound signals, fetched at elaboration and kept in fields of their own: this process runs once per
+  // stage per cycle, and one load less per access is measurable on long chains.
+  private sValid!: Signal;
+  private sReady!: Signal;
+  private sData!: Signal;
+  private mValid!: Signal;
+  private mReady!: Signal;
+  private mData!: Signal;
   private rstSig!: Signal;
-  private down!: StreamSignals<number>;
 
   constructor(parent: Module, name: string, clocking: Clocking, readonly kind: StageKind = 2) {
     super(parent, name, clocking);
@@ -31,31 +36,31 @@ export class StreamStage extends Clocked {
       this.onRising(this.clk, () => (this.rstSig.value ? this.commit(0, 0, 0, 0) : this.skidEdge()));
     } else {
       // s_ready follows m_ready and out_v (= m_valid) combinationally.
-      this.comb([this.m.ready, this.m.valid], () => this.up.ready.set((this.down.valid.value ^ 1) | this.down.ready.value));
+      this.comb([this.m.ready, this.m.valid], () => this.sReady.set((this.mValid.value ^ 1) | this.mReady.value));
       this.onRising(this.clk, () => (this.rstSig.value ? this.commit(0, 0, 0, 0) : this.registerEdge()));
     }
   }
 
   override endOfElaboration(): void {
     this.rstSig = this.rst.sig;
-    this.up = this.s.signals();
-    this.down = this.m.signals();
+    ({ valid: this.sValid, ready: this.sReady, data: this.sData } = this.s.signals());
+    ({ valid: this.mValid, ready: this.mReady, data: this.mData } = this.m.signals());
   }
 
   private skidEdge(): void {
-    const sValid = this.up.valid.value;
-    if (!this.outV || this.down.ready.value) {
+    const sValid = this.sValid.value;
+    if (!this.outV || this.mReady.value) {
       if (this.skidV) this.commit(1, this.skidD, 0, this.skidD);
-      else this.commit(sValid, sValid ? this.up.data.value : this.outD, 0, this.skidD);
+      else this.commit(sValid, sValid ? this.sData.value : this.outD, 0, this.skidD);
     } else if (sValid && !this.skidV) {
-      this.commit(this.outV, this.outD, 1, this.up.data.value);
+      this.commit(this.outV, this.outD, 1, this.sData.value);
     }
   }
 
   private registerEdge(): void {
-    if (!this.up.ready.value) return;
-    const sValid = this.up.valid.value;
-    this.commit(sValid, sValid ? this.up.data.value : this.outD, 0, 0);
+    if (!this.sReady.value) return;
+    const sValid = this.sValid.value;
+    this.commit(sValid, sValid ? this.sData.value : this.outD, 0, 0);
   }
 
   private commit(outV: number, outD: number, skidV: number, skidD: number): void {
@@ -63,8 +68,8 @@ export class StreamStage extends Clocked {
     this.outD = outD;
     this.skidV = skidV;
     this.skidD = skidD;
-    this.down.valid.set(outV);
-    this.down.data.set(outD);
-    if (this.kind === 2) this.up.ready.set(skidV ^ 1);
+    this.mValid.set(outV);
+    this.mData.set(outD);
+    if (this.kind === 2) this.sReady.set(skidV ^ 1);
   }
 }

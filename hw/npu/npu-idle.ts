@@ -5,8 +5,9 @@
 // the others (an add waiting for F(X) and then for the fill of X charges the fill with the difference).
 // Edges after the last dependency finished are the issue latency; edges after the unit's last task are
 // 'done'. A dependency is named by what it was: the adder (an add on the
-// vector unit), another vector op, the MAC array, a DMA load (a skip tensor coming back from DRAM
-// separately: 'fill'), a store (a spill separately), or a weight load.
+// vector unit), another vector op, the MAC array, a DMA load (the fill of a spilled skip tensor
+// separately), a store (a spill separately), or a weight load. Dependencies are per unit (the last task
+// of each unit a task needs), so a wait for several loads is charged to the last one in program order.
 import { UNITS, type NpuProgram, type Task } from './npu-program.ts';
 
 export const IDLE_REASONS = ['adder', 'vector', 'mac', 'load', 'fill', 'store', 'spill', 'weights', 'issue', 'done'] as const;
@@ -24,7 +25,7 @@ export function reasonOf(t: Task): IdleReason {
     case 'wload':
       return 'weights';
     case 'load':
-      return t.causes.some((c) => c.cause === 'skipFill' || c.cause === 'skipReread') ? 'fill' : 'load';
+      return t.causes.some((c) => c.cause === 'skipFill') ? 'fill' : 'load';
     case 'store':
       return t.causes.some((c) => c.cause === 'skipSpill') ? 'spill' : 'store';
   }

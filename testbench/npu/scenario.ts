@@ -195,7 +195,7 @@ export interface NpuReport {
     readonly busyCycles: number;
     /** Busy edges with nothing issued (SRAM port conflicts, read latency). */
     readonly stallCycles: number;
-    /** Idle edges of the vector unit before an add, waiting for the fill of X beyond F(X). */
+    /** Idle edges of the vector unit waiting for the fill of a spilled skip tensor, beyond its other inputs. */
     readonly waitFillCycles: number;
   };
   readonly macIdle: IdleCycles;

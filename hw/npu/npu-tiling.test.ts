@@ -97,6 +97,7 @@ describe('weight tiles', () => {
           for (const t of tiles) {
             expect(t.bytes).toBeLessThanOrEqual(slot);
             if (t.n1 < cout) expect((t.n1 - t.n0) % side).toBe(0);
+            if (t.k1 < K) expect((t.k1 - t.k0) % side).toBe(0);
             for (let kk = t.k0; kk < t.k1; kk++) for (let n = t.n0; n < t.n1; n++) seen[kk * cout + n]!++;
           }
           expect(seen.every((v) => v === 1)).toBe(true);
@@ -104,6 +105,13 @@ describe('weight tiles', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('tiles are as equal as the array multiples allow (no short remainder tile after long ones)', () => {
+    // K = 3*3*256 = 2304 rows do not fit a 64 KiB slot at 32 columns: two tiles of 1152 rows, not 2048 + 256
+    const tiles = weightTiles(conv(4, 4, 256, 512, 3, 1, 1), 64 * 1024, { rows: 32, cols: 32, dataflow: 'ws' });
+    expect(new Set(tiles.map((t) => t.k1 - t.k0))).toEqual(new Set([1152]));
+    expect(tiles).toHaveLength(2 * 16);
   });
 
   it('a layer whose weights fit one slot is one tile; a slot too small for one array row is an error naming the layer', () => {

@@ -9,7 +9,8 @@
 // Weight tiles: a GEMM's K x N weights (conv: K = k*k*cin, N = cout) are cut into tiles that fit one
 // weight-buffer slot: whole K and as many N columns as fit, in multiples of the array's columns; if
 // K x cols does not fit, K is split into multiples of the array's rows (partial sums stay in the array's
-// accumulators). Weights are stored pre-tiled in DRAM, so each tile is one contiguous DMA.
+// accumulators). Tiles are as equal as those multiples allow. Weights are stored pre-tiled in DRAM, so
+// each tile is one contiguous DMA.
 import type { ArrayConfig } from '../mac-array/layer.ts';
 import { NPU_ALIGN, alignDown, alignUp } from './npu-config.ts';
 import { rowBytes, type NpuLayer } from './npu-network.ts';
@@ -113,6 +114,12 @@ export function bandM(l: NpuLayer, b: Band): number {
 export function weightTiles(l: NpuLayer, slotBytes: number, array: ArrayConfig): WeightTile[] {
   const { k: K, n: N } = weightGemm(l);
   if (K === 0) return [];
+  // equal tiles: with two slots, a short tile after a long one leaves too little compute to hide the
+  // next long load behind
+  const even = (total: number, most: number, quantum: number) => {
+    const count = Math.ceil(total / most);
+    return Math.min(most, Math.ceil(total / count / quantum) * quantum);
+  };
   let kt: number;
   let nt: number;
   if (K * N <= slotBytes) {
@@ -120,13 +127,14 @@ export function weightTiles(l: NpuLayer, slotBytes: number, array: ArrayConfig):
     nt = N;
   } else if (K * Math.min(array.cols, N) <= slotBytes) {
     kt = K;
-    nt = Math.min(N, Math.floor(slotBytes / K / array.cols) * array.cols);
+    nt = even(N, Math.floor(slotBytes / K / array.cols) * array.cols, array.cols);
   } else {
     nt = Math.min(array.cols, N);
-    kt = Math.floor(slotBytes / nt / array.rows) * array.rows;
-    if (kt < 1) {
+    const most = Math.floor(slotBytes / nt / array.rows) * array.rows;
+    if (most < 1) {
       throw new Error(`weightSlotBytes ${slotBytes}: too small for layer '${l.name}' (one array row of ${nt} columns needs ${array.rows * nt} bytes)`);
     }
+    kt = even(K, most, array.rows);
   }
   const tiles: WeightTile[] = [];
   for (let n0 = 0; n0 < N; n0 += nt) {

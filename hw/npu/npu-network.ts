@@ -1,5 +1,5 @@
 // What the NPU controller runs: a layer list in execution order with named int8 HWC tensors. The
-// shapes are structural, so testbench/npu/networks.ts's Network is accepted as is (hw/ never imports
+// shapes are structural (testbench/npu/networks.ts builds its lists with these types; hw/ never imports
 // testbench/).
 
 export type NpuLayerKind = 'conv' | 'matmul' | 'add' | 'relu' | 'pool';

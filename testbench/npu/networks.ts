@@ -3,46 +3,16 @@
 // them and a planner can derive lifetimes. BatchNorm is folded into the convs (as on an NPU).
 import type { PlannerBuffer } from './planner-core.ts';
 
-export type LayerKind = 'conv' | 'matmul' | 'add' | 'relu' | 'pool';
-
-export interface Shape {
-  readonly h: number;
-  readonly w: number;
-  readonly c: number;
-}
-
-export interface Layer {
-  readonly name: string;
-  readonly kind: LayerKind;
-  readonly inputs: readonly string[];
-  readonly output: string;
-  readonly inShapes: readonly Shape[];
-  readonly outShape: Shape;
-  /** Square window for conv/pool; 1 for matmul/add/relu. */
-  readonly kernel: number;
-  readonly stride: number;
-  readonly padding: number;
-  readonly cin: number;
-  readonly cout: number;
-  /** ReLU fused on the output (conv, add). */
-  readonly relu: boolean;
-  readonly pool?: 'max' | 'avg';
-}
-
-export interface Tensor {
-  readonly name: string;
-  readonly shape: Shape;
-  /** int8: one byte per element. */
-  readonly bytes: number;
-}
-
-export interface Network {
-  readonly name: string;
-  readonly input: string;
-  readonly outputs: readonly string[];
-  readonly tensors: Readonly<Record<string, Tensor>>;
-  readonly layers: readonly Layer[];
-}
+// The layer, tensor and network types are the NPU's own (hw/npu/npu-network.ts): the lists built here
+// are what its controller runs.
+export type {
+  NpuLayerKind as LayerKind,
+  NpuShape as Shape,
+  NpuLayer as Layer,
+  NpuTensor as Tensor,
+  NpuNetwork as Network,
+} from '../../hw/npu/npu-network.ts';
+import type { NpuLayer as Layer, NpuNetwork as Network, NpuShape as Shape, NpuTensor as Tensor } from '../../hw/npu/npu-network.ts';
 
 export const elements = (s: Shape): number => s.h * s.w * s.c;
 

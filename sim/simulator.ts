@@ -10,37 +10,9 @@ import { Process, type ProcessOwner } from './process.ts';
 import type { EdgeProcess, Signal, SignalHost } from './signal.ts';
 import { formatTimescale, parseTimescale, toSteps, wholeSteps, type Timescale, type TimeUnit } from './time.ts';
 import type { DesignView, TraceSink } from './trace.ts';
+import type { RunBound, RunOptions, SimulatorOptions, StopReason } from './run-options.ts';
 
-export interface SimulatorOptions {
-  /** Length of one integer time step, e.g. '1ps' (default) or '1ns'. */
-  timescale?: string;
-  /** Delta cycles allowed in one time step before a combinational loop is reported (default 100000). */
-  maxDeltas?: number;
-}
-
-/** How long `run()` goes on. Exactly one bound should be given; `until` may be combined with the others. */
-export interface RunOptions {
-  /** Run for this much time (in `unit`, default the timescale's step). */
-  time?: number;
-  unit?: TimeUnit;
-  /** Run for this many rising edges of `clock`. */
-  cycles?: number;
-  clock?: Signal<number>;
-  /** Stop after the first time step (or, with `clock`, rising edge) at which this returns true. */
-  until?: () => boolean;
-}
-
-/** The bound of one run() call, and the clock edges it has seen. */
-interface RunBound {
-  endTime: number;
-  clock: ClockDriver | null;
-  endCycle: number;
-  until: (() => boolean) | undefined;
-  seenCycles: number;
-}
-
-/** Why `run()` returned. */
-export type StopReason = 'time' | 'cycles' | 'until' | 'stopped' | 'idle';
+export type { RunOptions, SimulatorOptions, StopReason };
 
 const KERNEL: ProcessOwner = { path: '(kernel)' };
 

@@ -24,7 +24,7 @@ export const KERNEL_CASES: KernelCase[] = [8, 64, 512].flatMap((n) =>
     name: `pipe N=${n}${traced ? ' +VCD' : ''}`,
     design: 'pipe' as const,
     params: { N: n },
-    cycles: n === 512 ? 5_000 : 40_000,
+    cycles: n === 512 ? 20_000 : 200_000,
     traced,
   })),
 );

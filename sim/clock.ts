@@ -1,6 +1,7 @@
 import { ErrorCodes, SimError } from './errors.ts';
 import type { TimedEvent } from './event-queue.ts';
 import type { Signal } from './signal.ts';
+import { toSteps, type Timescale, type TimeUnit } from './time.ts';
 
 export interface ClockOptions {
   /** Period in time steps of the simulator's timescale (use Simulator.steps() to convert). */
@@ -75,4 +76,20 @@ export class ClockDriver implements TimedEvent {
     if (rising) this.cycles++;
     this.reschedule(this, this.at + (rising ? this.high : this.period - this.high));
   }
+}
+
+/** A clock as the user gives it: period and phase in `unit` (default: the timescale's unit). */
+export interface ClockSpec {
+  period: number;
+  unit?: TimeUnit;
+  phase?: number;
+  duty?: number;
+}
+
+/** Convert a ClockSpec into whole time steps of `ts` (an inexact time is an error naming the clock). */
+export function clockSteps(path: string, spec: ClockSpec, ts: Timescale): ClockOptions {
+  const unit = spec.unit ?? ts.unit;
+  const opts: ClockOptions = { period: toSteps(spec.period, unit, ts, `clock ${path} period`), duty: spec.duty };
+  if (spec.phase !== undefined) opts.phase = toSteps(spec.phase, unit, ts, `clock ${path} phase`);
+  return opts;
 }

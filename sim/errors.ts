@@ -111,3 +111,8 @@ export function combinationalLoopError(
     hint: 'break the loop with a register, or raise maxDeltas if the design really needs that many',
   });
 }
+
+/** SKS-E009: a parameter out of its valid range; the message names the parameter and what was expected. */
+export function badParameterError(message: string, paths?: readonly string[]): SimError {
+  return new SimError({ code: ErrorCodes.BAD_PARAMETER, message, paths });
+}

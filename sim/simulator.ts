@@ -1,5 +1,5 @@
-import { ClockDriver, type ClockOptions } from './clock.ts';
-import { combinationalLoopError, ErrorCodes, processFailedError, SimError } from './errors.ts';
+import { ClockDriver, clockSteps, type ClockSpec } from './clock.ts';
+import { badParameterError, combinationalLoopError, ErrorCodes, processFailedError, SimError } from './errors.ts';
 import { EventQueue, type TimedEvent } from './event-queue.ts';
 import type { Module, Trigger } from './module.ts';
 import { Coroutines } from './coroutines.ts';
@@ -91,16 +91,10 @@ export class Simulator implements SignalHost {
   clock(
     parent: Module,
     name: string,
-    options: { period: number; unit?: TimeUnit; phase?: number; duty?: number },
+    options: ClockSpec,
   ): Signal<number> {
-    const unit = options.unit ?? this.timescale.unit;
     const sig = parent.signal(name, 1);
-    const period = toSteps(options.period, unit, this.timescale, `clock ${sig.path} period`);
-    const phase =
-      options.phase === undefined ? undefined : toSteps(options.phase, unit, this.timescale, `clock ${sig.path} phase`);
-    const opts: ClockOptions = { period, duty: options.duty };
-    if (phase !== undefined) opts.phase = phase;
-    const driver = new ClockDriver(sig, opts, (ev, at) => this.queue.push(ev, at));
+    const driver = new ClockDriver(sig, clockSteps(sig.path, options, this.timescale), (ev, at) => this.queue.push(ev, at));
     claimDriver(sig, driver, driver.path);
     this.clocks.push(driver);
     return sig;
@@ -109,13 +103,7 @@ export class Simulator implements SignalHost {
   /** The clock driver of a clock signal made by `clock()`, for its period and edge count. */
   clockOf(sig: Signal<number>): ClockDriver {
     const d = this.clocks.find((c) => c.signal === sig);
-    if (!d) {
-      throw new SimError({
-        code: ErrorCodes.BAD_PARAMETER,
-        message: `${sig.path} is not a clock made by Simulator.clock()`,
-        paths: [sig.path],
-      });
-    }
+    if (!d) throw badParameterError(`${sig.path} is not a clock made by Simulator.clock()`, [sig.path]);
     return d;
   }
 

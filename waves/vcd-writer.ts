@@ -28,7 +28,7 @@
  * Writable the chunk is copied into the stream and `drained()` lets an async caller honour backpressure;
  * `close()` waits for the stream either way.
  */
-import { ErrorCodes, SimError, describeValue as describe } from '../sim/errors.ts';
+import { badParameterError, ErrorCodes, SimError, describeValue as describe } from '../sim/errors.ts';
 import type { Signal } from '../sim/signal.ts';
 import type { DesignView, TraceSink } from '../sim/trace.ts';
 import { buildLayout, ValueMode, type ScopeDecl, type TraceLayout } from './layout.ts';
@@ -101,14 +101,14 @@ export class VcdWriter implements TraceSink {
     for (const key of ['start', 'end'] as const) {
       const v = w[key];
       if (v !== undefined && !(Number.isSafeInteger(v) && v >= 0)) {
-        throw badParam(`VcdWriter option 'window.${key}': expected a non-negative integer time, got ${v}`);
+        throw badParameterError(`VcdWriter option 'window.${key}': expected a non-negative integer time, got ${v}`);
       }
     }
     if (w.start !== undefined && w.end !== undefined && w.end <= w.start) {
-      throw badParam(`VcdWriter option 'window': end (${w.end}) must be after start (${w.start})`);
+      throw badParameterError(`VcdWriter option 'window': end (${w.end}) must be after start (${w.start})`);
     }
     if (options.flushBytes !== undefined && !(Number.isInteger(options.flushBytes) && options.flushBytes >= 256)) {
-      throw badParam(`VcdWriter option 'flushBytes': expected an integer >= 256, got ${options.flushBytes}`);
+      throw badParameterError(`VcdWriter option 'flushBytes': expected an integer >= 256, got ${options.flushBytes}`);
     }
     this.opts = options;
     this.winStart = w.start ?? 0;
@@ -141,11 +141,11 @@ export class VcdWriter implements TraceSink {
 
   open(design: DesignView): void {
     if (this.phase !== Phase.Created || this.layout !== null) {
-      throw badParam('VcdWriter.open: called twice (a writer traces one simulation)');
+      throw badParameterError('VcdWriter.open: called twice (a writer traces one simulation)');
     }
     const ts = parseTimescale(design.timescale);
     if (!ts) {
-      throw badParam(
+      throw badParameterError(
         `VcdWriter.open: DesignView.timescale ${JSON.stringify(design.timescale)} is not a VCD timescale; expected 1, 10 or 100 followed by s, ms, us, ns, ps or fs (e.g. '1ps')`,
       );
     }
@@ -170,15 +170,15 @@ export class VcdWriter implements TraceSink {
   }
 
   step(time: number, changed: readonly Signal<any>[]): void {
-    if (this.phase === Phase.Created) throw badParam('VcdWriter.step: called before open()');
-    if (this.phase === Phase.Closed) throw badParam(`VcdWriter.step: called after close() (time ${time})`);
+    if (this.phase === Phase.Created) throw badParameterError('VcdWriter.step: called before open()');
+    if (this.phase === Phase.Closed) throw badParameterError(`VcdWriter.step: called after close() (time ${time})`);
     if (!Number.isSafeInteger(time) || time < 0) {
-      throw badParam(
+      throw badParameterError(
         `VcdWriter.step: time ${time} is not a non-negative integer number of timescale units; VCD times cannot be rounded`,
       );
     }
     if (time <= this.lastStepTime) {
-      throw badParam(`VcdWriter.step: time ${time} is not after the previous step time ${this.lastStepTime}; VCD times must increase`);
+      throw badParameterError(`VcdWriter.step: time ${time} is not after the previous step time ${this.lastStepTime}; VCD times must increase`);
     }
     this.lastStepTime = time;
 
@@ -497,9 +497,6 @@ function countVars(scopes: readonly ScopeDecl[]): number {
   return n;
 }
 
-function badParam(message: string): SimError {
-  return new SimError({ code: ErrorCodes.BAD_PARAMETER, message });
-}
 
 export { formatReal };
 export type { VcdWriterOptions, VcdWriterStats };

@@ -55,6 +55,12 @@ export class Signal<T = number> {
   readonly validate: ((value: T) => string | null) | undefined;
   /** Largest value for kind `bits`. */
   private readonly max: number;
+  /**
+   * For set()'s fast path: (v & fitMask) === v holds exactly for the values 0..2^31-1 that fit a `bits`
+   * signal of up to 31 bits (0x7fffffff for 32 bits, whose upper half takes the checked path); 0 for
+   * the other kinds, which always take the checked path.
+   */
+  private readonly fitMask: number;
 
   value: T;
   /** The value requested in this delta, applied in the update phase. */
@@ -112,6 +118,7 @@ export class Signal<T = number> {
     this.encode = options.encode;
     this.validate = options.validate;
     this.max = width >= 32 ? 0xffffffff : 2 ** width - 1;
+    this.fitMask = this.kind !== 'bits' ? 0 : width >= 31 ? 0x7fffffff : this.max;
     const init = options.init ?? defaultInit(this.kind);
     this.check(init as T);
     this.value = init as T;
@@ -127,18 +134,30 @@ export class Signal<T = number> {
     // Re-writing the current value is the common case (valid stays high, ready stays high); the value is
     // known to fit, so it costs one compare. A pending write must still be overridden.
     if (v === this.value && !this.pending) return;
-    if (this.kind === 'bits') {
-      const n = v as unknown as number;
-      if (n !== n >>> 0 || n > this.max) this.rangeError(v);
-    } else {
-      this.check(v);
-    }
+    // Fast path: a narrow `bits` value that fits the mask, written by the signal's driver. Everything
+    // else (other kinds, testbench writes, errors) takes checkedSet, kept out of line so this stays small.
+    const m = this.fitMask;
     const host = this.host;
-    const writer = host.activeOwner;
-    if (writer !== this.driver && writer !== null) this.driverError();
+    const n = v as unknown as number;
+    if (m === 0 || typeof n !== 'number' || (n & m) !== n || host.activeOwner !== this.driver) {
+      this.checkedSet(v);
+      return;
+    }
     if (!this.pending) {
       this.pending = true;
       host.requestUpdate(this);
+    }
+    this.next = v;
+  }
+
+  /** set() with every check: value range or payload for the signal's kind, and the writer. */
+  private checkedSet(v: T): void {
+    this.check(v);
+    const writer = this.host.activeOwner;
+    if (writer !== this.driver && writer !== null) this.driverError();
+    if (!this.pending) {
+      this.pending = true;
+      this.host.requestUpdate(this);
     }
     this.next = v;
   }

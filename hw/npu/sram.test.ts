@@ -1,8 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Module } from '../../sim/module.ts';
 import { Simulator } from '../../sim/simulator.ts';
 import type { Signal } from '../../sim/signal.ts';
-import { rising } from '../../sim/triggers.ts';
+import { rising, settled } from '../../sim/triggers.ts';
 import { SramBank, SramBanks, type SramAccess, type SramOptions } from './sram.ts';
 
 function rig(options: Partial<SramOptions> = {}) {
@@ -211,6 +212,210 @@ describe('SramBanks: live bytes', () => {
     expect(() => sram.allocate('b', 1000)).toThrow(/cannot allocate 'b' \(1000 bytes\): 512 of 1024 bytes free, largest gap 512/);
     expect(() => sram.allocate('a', 8)).toThrow(/'a' is already allocated/);
     expect(() => sram.free('zz')).toThrow(/free 'zz': not allocated/);
+  });
+});
+
+describe('SramBanks: allocateAt (a planner\'s placement)', () => {
+  it('claims exactly [base, base + size), size rounded up to whole words; allocate() first-fits around it', () => {
+    const { sram } = rig({ capacityBytes: 1024 });
+    sram.allocateAt('a', 64, 100); // [64, 168)
+    expect(sram.baseOf('a')).toBe(64);
+    expect(sram.liveNow).toBe(104);
+    expect(sram.allocate('b', 64)).toBe(0); // the gap below 'a', exactly
+    expect(sram.allocate('c', 8)).toBe(168); // right after 'a'
+    sram.allocateAt('d', 176, 1024 - 176); // the rest
+    expect(sram.liveNow).toBe(1024);
+    expect(sram.tryAllocate('e', 1)).toBeNull();
+  });
+
+  it('splits a gap in two; free() merges the pieces back into maximal gaps', () => {
+    const { sram } = rig({ capacityBytes: 1024 });
+    sram.allocateAt('mid', 512, 64); // gaps [0, 512) and [576, 1024)
+    expect(sram.allocate('x', 512)).toBe(0); // the lower piece, all of it
+    expect(sram.allocate('y', 448)).toBe(576); // the upper piece, all of it
+    expect(sram.tryAllocate('z', 8)).toBeNull();
+    sram.free('mid');
+    expect(sram.allocate('z', 64)).toBe(512); // the hole it left
+    sram.free('z');
+    sram.free('x'); // [0, 512) merges with [512, 576)
+    expect(sram.tryAllocate('big', 577)).toBeNull();
+    expect(sram.allocate('big', 576)).toBe(0);
+    sram.free('big');
+    sram.free('y'); // everything merges into one gap
+    expect(sram.allocate('all', 1024)).toBe(0);
+    sram.free('all');
+    // adjacent placements, freed in an order that merges left, right and both ways
+    sram.allocateAt('p', 0, 256);
+    sram.allocateAt('q', 256, 256);
+    sram.allocateAt('r', 512, 256);
+    sram.free('q');
+    sram.free('p');
+    sram.free('r');
+    expect(sram.liveNow).toBe(0);
+    sram.allocateAt('whole', 0, 1024);
+    expect(sram.liveNow).toBe(1024);
+  });
+
+  it('refuses a base that is not a word address, naming the field; nothing changes', () => {
+    const { sram } = rig({ capacityBytes: 1024 });
+    for (const base of [12, -8, 8.5, NaN]) {
+      expect(() => sram.allocateAt('x', base, 8)).toThrow(
+        `top.sram: allocateAt 'x': base must be a word address (a multiple of wordBytes = 8, >= 0), got ${base}`,
+      );
+    }
+    expect(() => sram.allocateAt('x', 8, 0)).toThrow(/allocateAt 'x': bytes must be a positive integer, got 0/);
+    expect(sram.liveNow).toBe(0);
+    sram.allocateAt('x', 16, 8);
+    expect(() => sram.allocateAt('x', 64, 8)).toThrow(/'x' is already allocated/);
+    expect(sram.baseOf('x')).toBe(16);
+  });
+
+  it('an overlap names the SRAM, the buffer, the range and every live allocation it overlaps, with theirs', () => {
+    const { sram } = rig({ capacityBytes: 1024 });
+    sram.allocateAt('a', 64, 64);
+    sram.allocateAt('b', 192, 60); // [192, 256)
+    sram.allocateAt('far', 512, 64);
+    expect(() => sram.allocateAt('c', 96, 128)).toThrow(
+      "top.sram: cannot allocate 'c' at [96, 224) (128 bytes): it overlaps 'a' [64, 128), 'b' [192, 256)",
+    );
+    expect(() => sram.allocateAt('d', 248, 1)).toThrow("top.sram: cannot allocate 'd' at [248, 256) (1 bytes): it overlaps 'b' [192, 256)");
+    expect(sram.liveNow).toBe(64 + 64 + 64);
+    sram.allocateAt('between', 128, 64); // [128, 192) touches both and overlaps neither
+    expect(sram.liveNow).toBe(256);
+  });
+
+  it('a range past the capacity is refused, with any overlap too', () => {
+    const { sram } = rig({ capacityBytes: 1024 });
+    expect(() => sram.allocateAt('z', 1016, 16)).toThrow("top.sram: cannot allocate 'z' at [1016, 1032) (16 bytes): it runs past the capacity of 1024 bytes");
+    expect(() => sram.allocateAt('z', 2048, 8)).toThrow(/at \[2048, 2056\) \(8 bytes\): it runs past the capacity of 1024 bytes/);
+    sram.allocateAt('top', 960, 64);
+    expect(() => sram.allocateAt('z', 896, 256)).toThrow(
+      "cannot allocate 'z' at [896, 1152) (256 bytes): it overlaps 'top' [960, 1024); it runs past the capacity of 1024 bytes",
+    );
+    sram.allocateAt('z', 1016 - 64, 8);
+    expect(sram.liveNow).toBe(72);
+  });
+
+  it('high water is the most live at once, across allocate, allocateAt and free', () => {
+    const { sram } = rig({ capacityBytes: 1024 });
+    sram.allocateAt('a', 256, 500); // 504
+    sram.allocate('b', 16);
+    expect(sram.liveHighWater).toBe(520);
+    sram.free('a');
+    sram.allocateAt('c', 512, 256);
+    expect(sram.liveNow).toBe(272);
+    expect(sram.liveHighWater).toBe(520);
+    sram.allocateAt('d', 768, 256);
+    expect(sram.liveHighWater).toBe(528);
+  });
+
+  it('live_bytes at edge k shows what was allocated up to edge k-1, whether the client runs before or after the SRAM', async () => {
+    const trace = async (clientFirst: boolean) => {
+      const sim = new Simulator({ timescale: '1ps' });
+      const top = new Module(sim, 'top');
+      const clk = sim.clock(top, 'clk', { period: 1, unit: 'ns' });
+      let sram: SramBanks | null = null;
+      const cycles = () => sim.clockOf(clk).cycles;
+      const client = () =>
+        new (class extends Module {
+          constructor() {
+            super(top, 'client');
+            this.onRising(clk, () => {
+              const k = cycles();
+              if (k === 2) sram!.allocateAt('a', 0, 64);
+              if (k === 3) sram!.allocateAt('b', 128, 32);
+              if (k === 5) {
+                sram!.free('a');
+                sram!.allocateAt('c', 512, 8);
+              }
+            });
+          }
+        })();
+      if (clientFirst) client();
+      sram = new SramBanks(top, 'sram', clk, { capacityBytes: 1024, wordBytes: 8 });
+      if (!clientFirst) client();
+      const seen: number[] = [];
+      top.fork(async () => {
+        for (;;) {
+          await settled(sim);
+          seen.push((sram!.liveBytes as Signal).value);
+          await rising(clk);
+        }
+      });
+      await sim.run({ cycles: 7, clock: clk });
+      return seen.slice(1); // settled values at edges 1..7
+    };
+    const expected = [0, 0, 64, 96, 96, 40, 40];
+    expect(await trace(false)).toEqual(expected);
+    expect(await trace(true)).toEqual(expected);
+  });
+
+  it('property: random allocateAt / free: live bytes are the rounded sizes; overlaps are refused; allocate() still first-fits', () => {
+    const WORD = 8;
+    const CAP = 512;
+    const words = CAP / WORD;
+    const step = fc.oneof(
+      fc.record({ op: fc.constant('at' as const), word: fc.integer({ min: 0, max: words - 1 }), bytes: fc.integer({ min: 1, max: 12 * WORD }) }),
+      fc.record({ op: fc.constant('free' as const), pick: fc.nat() }),
+      fc.record({ op: fc.constant('probe' as const), bytes: fc.integer({ min: 1, max: CAP }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 60 }), (steps) => {
+        const { sram } = rig({ capacityBytes: CAP, wordBytes: WORD });
+        // the model: live buffers as word ranges, sizes rounded up by word counting
+        const model = new Map<string, { w0: number; n: number }>();
+        let high = 0;
+        let id = 0;
+        const used = () => {
+          const u = new Array<boolean>(words).fill(false);
+          for (const { w0, n } of model.values()) for (let w = w0; w < w0 + n; w++) u[w] = true;
+          return u;
+        };
+        const liveModel = () => [...model.values()].reduce((s, b) => s + b.n * WORD, 0);
+        for (const s of steps) {
+          if (s.op === 'at') {
+            let n = 0;
+            while (n * WORD < s.bytes) n++;
+            const name = `t${id++}`;
+            const u = used();
+            const clash = s.word + n > words || u.slice(s.word, s.word + n).some((x) => x);
+            if (clash) {
+              expect(() => sram.allocateAt(name, s.word * WORD, s.bytes)).toThrow(s.word + n > words ? /runs past the capacity/ : /overlaps '/);
+            } else {
+              sram.allocateAt(name, s.word * WORD, s.bytes);
+              model.set(name, { w0: s.word, n });
+            }
+          } else if (s.op === 'free') {
+            const names = [...model.keys()];
+            if (names.length === 0) continue;
+            const name = names[s.pick % names.length]!;
+            sram.free(name);
+            model.delete(name);
+          } else {
+            // first fit by the model: the lowest word starting a free run long enough
+            let n = 0;
+            while (n * WORD < s.bytes) n++;
+            const u = used();
+            let want: number | null = null;
+            for (let w = 0, run = 0; w < words && want === null; w++) {
+              run = u[w] ? 0 : run + 1;
+              if (run === n) want = (w - n + 1) * WORD;
+            }
+            const got = sram.tryAllocate('probe', s.bytes);
+            expect(got).toBe(want);
+            if (got !== null) {
+              high = Math.max(high, liveModel() + n * WORD);
+              sram.free('probe');
+            }
+          }
+          high = Math.max(high, liveModel());
+          expect(sram.liveNow).toBe(liveModel());
+          expect(sram.liveHighWater).toBe(high);
+          for (const [name, b] of model) expect(sram.baseOf(name)).toBe(b.w0 * WORD);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -86,8 +86,9 @@ function checkInt(name: string, v: number, min: number): number {
  *     accept + 1. `isDone()` is therefore the same whether the client's process runs before or after
  *     the SRAM's at an edge.
  * Throughput: per bank, one access (1RW) or one read plus one write (1R1W) per edge, fully pipelined.
- * Live bytes: allocate()/free() change the count at once; the traced `live_bytes` signal follows at the
- * next edge (a signal has one driver: the SRAM's process).
+ * Live bytes: allocate() (first fit), allocateAt() (a planner's placement) and free() change the count at
+ * once; the traced `live_bytes` signal follows at the next edge (a signal has one driver: the SRAM's
+ * process): at edge k it shows the allocations made up to edge k-1, whatever the process order.
  */
 export class SramBanks extends Module {
   readonly capacityBytes: number;
@@ -113,6 +114,9 @@ export class SramBanks extends Module {
   private seq = 0;
   private live = 0;
   private highWater = 0;
+  /** Live bytes before the first allocate/free made after edge `liveChangedAt`. */
+  private liveAtEdge = 0;
+  private liveChangedAt = -1;
   private readonly allocs = new Map<string, Allocation>();
   /** Free gaps sorted by base. */
   private free_: Allocation[];
@@ -224,18 +228,11 @@ export class SramBanks extends Module {
 
   /** First-fit allocation of `bytes` (rounded up to whole words) named `name`; null if no gap fits. */
   tryAllocate(name: string, bytes: number): number | null {
-    if (this.allocs.has(name)) throw new Error(`${this.path}: '${name}' is already allocated`);
-    if (!Number.isSafeInteger(bytes) || bytes < 1) throw new Error(`${this.path}: allocate '${name}': bytes must be a positive integer, got ${bytes}`);
-    const size = Math.ceil(bytes / this.wordBytes) * this.wordBytes;
+    const size = this.allocSize('allocate', name, bytes);
     const i = this.free_.findIndex((g) => g.bytes >= size);
     if (i < 0) return null;
-    const gap = this.free_[i]!;
-    const base = gap.base;
-    if (gap.bytes === size) this.free_.splice(i, 1);
-    else this.free_[i] = { base: gap.base + size, bytes: gap.bytes - size };
-    this.allocs.set(name, { base, bytes: size });
-    this.live += size;
-    if (this.live > this.highWater) this.highWater = this.live;
+    const base = this.free_[i]!.base;
+    this.claim(i, name, base, size);
     return base;
   }
 
@@ -250,10 +247,37 @@ export class SramBanks extends Module {
     return base;
   }
 
+  /**
+   * Allocation of exactly [base, base + size) named `name` (size = `bytes` rounded up to whole words), for
+   * buffers whose place a planner decided. Throws, naming the range, if `base` is not a word address,
+   * if the range runs past the capacity, or if it overlaps live allocations (named with their ranges).
+   */
+  allocateAt(name: string, base: number, bytes: number): void {
+    const size = this.allocSize('allocateAt', name, bytes);
+    if (!Number.isSafeInteger(base) || base < 0 || base % this.wordBytes !== 0) {
+      throw new Error(`${this.path}: allocateAt '${name}': base must be a word address (a multiple of wordBytes = ${this.wordBytes}, >= 0), got ${base}`);
+    }
+    const end = base + size;
+    // the gap that starts at or before base; the range is free exactly when that gap reaches end
+    let i = this.free_.length - 1;
+    while (i >= 0 && this.free_[i]!.base > base) i--;
+    const gap = this.free_[i];
+    if (gap && gap.base + gap.bytes >= end) {
+      this.claim(i, name, base, size);
+      return;
+    }
+    const problems: string[] = [];
+    const hits = [...this.allocs].filter(([, a]) => a.base < end && base < a.base + a.bytes).sort(([, a], [, b]) => a.base - b.base);
+    if (hits.length > 0) problems.push(`it overlaps ${hits.map(([n, a]) => `'${n}' [${a.base}, ${a.base + a.bytes})`).join(', ')}`);
+    if (end > this.capacityBytes) problems.push(`it runs past the capacity of ${this.capacityBytes} bytes`);
+    throw new Error(`${this.path}: cannot allocate '${name}' at [${base}, ${end}) (${bytes} bytes): ${problems.join('; ')}`);
+  }
+
   free(name: string): void {
     const a = this.allocs.get(name);
     if (!a) throw new Error(`${this.path}: free '${name}': not allocated`);
     this.allocs.delete(name);
+    this.noteLiveChange();
     this.live -= a.bytes;
     // Insert and merge with neighbours so gaps stay maximal.
     const f = this.free_;
@@ -275,6 +299,38 @@ export class SramBanks extends Module {
     const a = this.allocs.get(name);
     if (!a) throw new Error(`${this.path}: '${name}' is not allocated`);
     return a.base;
+  }
+
+  /** Checks a new allocation's name and size; returns the size rounded up to whole words. */
+  private allocSize(method: string, name: string, bytes: number): number {
+    if (this.allocs.has(name)) throw new Error(`${this.path}: '${name}' is already allocated`);
+    if (!Number.isSafeInteger(bytes) || bytes < 1) throw new Error(`${this.path}: ${method} '${name}': bytes must be a positive integer, got ${bytes}`);
+    return Math.ceil(bytes / this.wordBytes) * this.wordBytes;
+  }
+
+  /** Takes [base, base + size) out of free gap i (which holds it), leaving what is left of the gap on either side. */
+  private claim(i: number, name: string, base: number, size: number): void {
+    const gap = this.free_[i]!;
+    const gapEnd = gap.base + gap.bytes;
+    const left = base - gap.base;
+    const right = gapEnd - (base + size);
+    const rest: Allocation[] = [];
+    if (left > 0) rest.push({ base: gap.base, bytes: left });
+    if (right > 0) rest.push({ base: base + size, bytes: right });
+    this.free_.splice(i, 1, ...rest);
+    this.allocs.set(name, { base, bytes: size });
+    this.noteLiveChange();
+    this.live += size;
+    if (this.live > this.highWater) this.highWater = this.live;
+  }
+
+  /** Before the first change of live bytes after an edge, remember the count as of that edge (see edge()). */
+  private noteLiveChange(): void {
+    const k = this.clock.cycles;
+    if (this.liveChangedAt !== k) {
+      this.liveChangedAt = k;
+      this.liveAtEdge = this.live;
+    }
   }
 
   override blockedOn(): string | null {
@@ -349,7 +405,9 @@ export class SramBanks extends Module {
       this.progress();
     }
     this.acceptedSig.set(Math.min(accepted, 0xffff));
-    this.liveBytes.set(this.live);
+    // live_bytes at edge k shows the allocations made up to edge k-1, whether the clients that allocate
+    // at edge k run before or after this process.
+    this.liveBytes.set(this.liveChangedAt === k ? this.liveAtEdge : this.live);
   }
 
   private checkAddr(addr: number): void {

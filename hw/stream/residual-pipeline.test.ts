@@ -2,18 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { DeadlockError, Watchdog } from '../../sim/watchdog.ts';
 import { HandshakeRecorder } from '../../testbench/drivers/handshake-recorder.ts';
 import { Scoreboard } from '../../testbench/drivers/scoreboard.ts';
-import { StreamDriver } from '../../testbench/drivers/stream-driver.ts';
-import { StreamMonitor } from '../../testbench/drivers/stream-monitor.ts';
+import { joinSkeleton, type JoinWire } from '../../testbench/drivers/join-skeleton.ts';
 import { tensorToBeats } from '../../testbench/drivers/tensor-beats.ts';
-import { beatWires, bench, runUntil } from '../../testbench/drivers/testing.ts';
+import { bench, runUntil } from '../../testbench/drivers/testing.ts';
 import { addSatTensor, relu } from '../../testbench/ref/quant.ts';
 import { randomTensor } from '../../testbench/ref/tensor.ts';
 import { makeRng } from '../../testbench/stimulus/random.ts';
-import { Adder } from './adder.ts';
 import type { Beat } from './beat.ts';
-import { Fork } from './fork.ts';
-import { ProtocolChecker } from './protocol-checker.ts';
-import { SkipFifo } from './skip-fifo.ts';
 import type { StreamWires } from './stream.ts';
 import { WidthConverter } from './width-converter.ts';
 
@@ -39,51 +34,37 @@ function residual(o: Options) {
   const x = randomTensor(makeRng(o.seed), 3, 4, 32); // 4 channel groups per pixel: the pack can regroup them
   const beats = tensorToBeats(x, LANES, 0, true, o.dataMode);
   const want = tensorToBeats(relu(addSatTensor(x, x)), LANES, 0, true, o.dataMode);
-  const wires: StreamWires<Beat | null>[] = [];
-  const w = (name: string, lanes = LANES) => {
-    const s = beatWires(t.top, name, lanes, 8);
-    wires.push(s);
-    new ProtocolChecker(t.top, `chk_${name}`, s, { clk: t.clk, lanes, bits: 8, mode: o.dataMode ? 'data' : 'timing', allowValidDrop: name.startsWith('fork_') });
-    return s;
-  };
-  const drv = new StreamDriver(t.top, 'drv', { clk: t.clk, beats, lanes: LANES, bits: 8, pValid: o.pValid ?? 0.8, seed: o.seed });
-  const fork = new Fork(t.top, 'fork', { clk: t.clk, branches: ['main', 'skip'], lanes: LANES, bits: 8 });
-  const mainFifo = new SkipFifo(t.top, 'main_fifo', { clk: t.clk, depth: o.mainDepth, lanes: LANES, bits: 8 });
-  const skipFifo = new SkipFifo(t.top, 'skip_fifo', { clk: t.clk, depth: o.skipDepth, lanes: LANES, bits: 8 });
-  const add = new Adder(t.top, 'add', { clk: t.clk, lanes: LANES, relu: true });
   const sb = new Scoreboard({ expected: want, timingOnly: !o.dataMode, seed: o.seed });
-  const mon = new StreamMonitor(t.top, 'mon', { clk: t.clk, lanes: LANES, bits: 8, pReady: o.pReady ?? 0.7, seed: o.seed + 1, scoreboard: sb });
-  const x0 = w('x');
-  drv.m.bind(x0);
-  fork.s.bind(x0);
-  const fm = w('fork_main');
-  fork.branch('main').bind(fm);
-  mainFifo.s.bind(fm);
-  const fs = w('fork_skip');
-  fork.branch('skip').bind(fs);
-  skipFifo.s.bind(fs);
-  let main = w('main_q');
-  mainFifo.m.bind(main);
-  if (o.regroup) {
+  const regroup = (q: StreamWires<Beat | null>, w: JoinWire) => {
     const pack = new WidthConverter(t.top, 'pack', { clk: t.clk, inLanes: LANES, outLanes: 4 * LANES, bits: 8 });
     const split = new WidthConverter(t.top, 'split', { clk: t.clk, inLanes: 4 * LANES, outLanes: LANES, bits: 8 });
-    pack.s.bind(main);
+    pack.s.bind(q);
     const wide = w('wide', 4 * LANES);
     pack.m.bind(wide);
     split.s.bind(wide);
-    main = w('main_out');
-    split.m.bind(main);
-  }
-  add.a.bind(main);
-  const skip = w('skip_q');
-  skipFifo.m.bind(skip);
-  add.b.bind(skip);
-  const out = w('y');
-  add.m.bind(out);
-  mon.s.bind(out);
-  const rec = new HandshakeRecorder(t.top, 'rec', { clk: t.clk, streams: wires });
-  const wd = new Watchdog(t.top, 'wd', { clock: t.clk, idleCycles: 50, workRemains: () => mon.count < want.length });
-  return { t, n: want.length, drv, fork, mainFifo, skipFifo, add, mon, sb, rec, wd };
+    const out = w('main_out');
+    split.m.bind(out);
+    return out;
+  };
+  const j = joinSkeleton(t.top, {
+    clk: t.clk,
+    beats,
+    lanes: LANES,
+    bits: 8,
+    mainDepth: o.mainDepth,
+    skipDepth: o.skipDepth,
+    pValid: o.pValid ?? 0.8,
+    driverSeed: o.seed,
+    pReady: o.pReady ?? 0.7,
+    monitorSeed: o.seed + 1,
+    mode: o.dataMode ? 'data' : 'timing',
+    check: true,
+    scoreboard: sb,
+    mainPath: o.regroup ? regroup : undefined,
+  });
+  const rec = new HandshakeRecorder(t.top, 'rec', { clk: t.clk, streams: j.wires });
+  const wd = new Watchdog(t.top, 'wd', { clock: t.clk, idleCycles: 50, workRemains: () => j.mon.count < want.length });
+  return { t, n: want.length, ...j, sb, rec, wd };
 }
 
 describe('data mode and timing mode run cycle for cycle alike', () => {

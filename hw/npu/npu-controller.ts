@@ -6,7 +6,8 @@
 //   2. issue, per unit and in order, the next tasks whose dependencies are done (npu-program.ts), up to
 //      2 in flight per unit (1 for the vector unit, so its counters can be read per job);
 //   3. account: buffers go live when their first task issues and die when their last task retires
-//      (live bytes, live tensors); an edge at which the MAC array (or the vector unit) was idle is
+//      (live bytes, live tensors), and are allocated in the activation SRAM (or the weight buffer) at
+//      the planner's offset then (SramBanks.allocateAt) and freed; an edge at which the MAC array (or the vector unit) was idle is
 //      charged to what its next task waited for; every `windowCycles` edges the DRAM bytes moved and the
 //      MAC / vector busy fractions are written to traced signals.
 // Busy flags are read from the units' registered `busy` signals, which at edge k hold edge k-1's value
@@ -19,7 +20,8 @@ import type { ComputeJob, ComputeUnit } from './compute.ts';
 import type { Dma, DmaTransfer } from './dma.ts';
 import type { DramController } from './dram-controller.ts';
 import type { DramTap } from './npu-dram-tap.ts';
-import { UNITS, type NpuProgram, type Task, type Unit } from './npu-program.ts';
+import { UNITS, type Instance, type NpuProgram, type Task, type Unit } from './npu-program.ts';
+import type { SramBanks } from './sram.ts';
 import type { VectorJob, VectorUnit } from './vector-unit.ts';
 
 export interface NpuUnits {
@@ -28,6 +30,9 @@ export interface NpuUnits {
   readonly dma: Readonly<Record<'load' | 'store' | 'wload', Dma>>;
   readonly dram: DramController;
   readonly tap: DramTap;
+  /** Where buffer instances live: 'act' in the activation SRAM, 'wgt' in the weight buffer. */
+  readonly sram: SramBanks;
+  readonly wsram: SramBanks;
 }
 
 /** What one vector-unit job did (deltas of the unit's counters over the job). */
@@ -232,6 +237,7 @@ export class NpuController extends Module {
     const i = this.program.instances[inst]!;
     this.liveFrom[inst] = k;
     this.live[i.space] += i.bytes;
+    this.memoryOf(i).allocateAt(allocName(i), i.offset, i.bytes);
     if (i.space === 'act') {
       this.peakActLive = Math.max(this.peakActLive, this.live.act);
       const n = (this.tensorLive.get(i.tensor!) ?? 0) + 1;
@@ -246,11 +252,16 @@ export class NpuController extends Module {
     const i = this.program.instances[inst]!;
     this.deadAt[inst] = k;
     this.live[i.space] -= i.bytes;
+    this.memoryOf(i).free(allocName(i));
     if (i.space === 'act') {
       const n = this.tensorLive.get(i.tensor!)! - 1;
       if (n === 0) this.tensorLive.delete(i.tensor!);
       else this.tensorLive.set(i.tensor!, n);
     }
+  }
+
+  private memoryOf(i: Instance): SramBanks {
+    return i.space === 'act' ? this.units.sram : this.units.wsram;
   }
 
   private snapVector(task: Task): void {
@@ -292,4 +303,9 @@ export class NpuController extends Module {
       this.win = { edges: 0, mac: 0, vec: 0, dramBytes: bytes };
     }
   }
+}
+
+/** A buffer instance's allocation name: unique (labels repeat, e.g. a band loaded again for another weight tile). */
+function allocName(i: Instance): string {
+  return `${i.label} [${i.id}]`;
 }

@@ -50,6 +50,12 @@ export interface NpuRunStats {
   readonly peakActLive: number;
   readonly peakWgtLive: number;
   readonly peakLiveTensors: number;
+  /**
+   * The SRAMs' own live-byte counts (buffers allocated at the planner's offsets as they go live and freed
+   * as they die; sizes rounded up to whole words): high-water mark and what is left at the end (0).
+   */
+  readonly sramLive: { readonly peak: number; readonly end: number };
+  readonly wsramLive: { readonly peak: number; readonly end: number };
   /** Per task: issue, start and done edges. Per buffer instance: live from / dead at. */
   readonly issued: Float64Array;
   readonly started: Float64Array;
@@ -87,7 +93,7 @@ export async function runNpu(config: NpuConfig, program: NpuProgram, layers: num
   const vector = new VectorUnit(top, 'vector', clk, sram, { readsPerCycle: VECTOR_READS_PER_CYCLE });
   const compute = new ComputeUnit(top, 'mac', clk, macArrayEngine(config.array));
   const periodNs = config.clockPeriodPs / 1000;
-  const ctl = new NpuController(top, 'ctl', clk, program, { compute, vector, dma, dram, tap }, { windowCycles: config.windowCycles, periodNs });
+  const ctl = new NpuController(top, 'ctl', clk, program, { compute, vector, dma, dram, tap, sram, wsram }, { windowCycles: config.windowCycles, periodNs });
   const dog = new Watchdog(top, 'watchdog', { clock: clk, idleCycles: 1_000_000, workRemains: () => !ctl.finished });
   if (options.trace) sim.trace(options.trace);
 
@@ -125,6 +131,8 @@ export async function runNpu(config: NpuConfig, program: NpuProgram, layers: num
     peakActLive: ctl.peakActLive,
     peakWgtLive: ctl.peakWgtLive,
     peakLiveTensors: ctl.peakLiveTensors,
+    sramLive: { peak: sram.liveHighWater, end: sram.liveNow },
+    wsramLive: { peak: wsram.liveHighWater, end: wsram.liveNow },
     issued: ctl.issued,
     started: ctl.started,
     done: ctl.done,

@@ -6,10 +6,11 @@
 //   2. issue, per unit and in order, the next tasks whose dependencies are done (npu-program.ts), up to
 //      2 in flight per unit (1 for the vector unit, so its counters can be read per job);
 //   3. account: buffers go live when their first task issues and die when their last task retires
-//      (live bytes, live tensors), and are allocated in the activation SRAM (or the weight buffer) at
-//      the planner's offset then (SramBanks.allocateAt) and freed; an edge at which the MAC array (or the vector unit) was idle is
-//      charged to what its next task waited for; every `windowCycles` edges the DRAM bytes moved and the
-//      MAC / vector busy fractions are written to traced signals.
+//      (live bytes, live tensors); going live, a buffer is allocated at its planned offset in the
+//      activation SRAM or the weight buffer (SramBanks.allocateAt), dying, it is freed; an edge at which
+//      the MAC array (or the vector unit) was idle is charged to what its next task waited for; every
+//      `windowCycles` edges the DRAM bytes moved and the MAC / vector busy fractions are written to
+//      traced signals.
 // Busy flags are read from the units' registered `busy` signals, which at edge k hold edge k-1's value
 // whatever the process order; the reason for an idle edge k-1 is the state of the queue at the end of
 // edge k-2 (a task issued at edge j starts at edge j+1 at the earliest).
@@ -235,9 +236,9 @@ export class NpuController extends Module {
 
   private acquire(inst: number, k: number): void {
     const i = this.program.instances[inst]!;
+    this.memoryOf(i).allocateAt(allocName(i), i.offset, i.bytes);
     this.liveFrom[inst] = k;
     this.live[i.space] += i.bytes;
-    this.memoryOf(i).allocateAt(allocName(i), i.offset, i.bytes);
     if (i.space === 'act') {
       this.peakActLive = Math.max(this.peakActLive, this.live.act);
       const n = (this.tensorLive.get(i.tensor!) ?? 0) + 1;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../io.ts';
 import { main } from '../main.ts';
+import { historyOf, parseVcdFile } from '../../../waves/vcd-reader.ts';
 
 function capture(): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -46,6 +47,25 @@ describe('skipsim npu', () => {
     }
     expect(text).toMatch(/skip tensors +none \(a chain\)/);
     expect(text).toMatch(/^ {2}conv1 +conv /m);
+  });
+
+  it('--vcd records the controller and both SRAMs; the SRAM live bytes are the controller\'s one edge later', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'skipsim-npu-vcd-'));
+    const vcdPath = path.join(dir, 'npu.vcd');
+    const io = capture();
+    expect(await main(['npu', '--network', 'resnet18', '--sram-kib', '8', ...SMALL, '--json', '--vcd', vcdPath], io)).toBe(0);
+    const vcd = await parseVcdFile(vcdPath);
+    const ctl = historyOf(vcd, 'npu.ctl.act_live_bytes');
+    const sram = historyOf(vcd, 'npu.sram.live_bytes');
+    const values = (h: [number, string][]) => h.map(([, v]) => parseInt(v.slice(1), 2));
+    expect(values(ctl).length).toBeGreaterThan(10);
+    expect(values(sram)).toEqual(values(ctl));
+    // Every change shows up exactly one clock period later (the dump's first values are both at time 0).
+    const lags = new Set(ctl.slice(1).map(([t], i) => sram[i + 1]![0] - t));
+    expect(lags.size).toBe(1);
+    expect([...lags][0]).toBeGreaterThan(0);
+    expect(values(sram).at(-1)).toBe(0);
+    expect(historyOf(vcd, 'npu.wsram.live_bytes').length).toBeGreaterThan(1);
   });
 
   it('--out writes the report and SVG plots; --sweep with --versus compares networks across SRAM sizes', async () => {

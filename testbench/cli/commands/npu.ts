@@ -114,7 +114,7 @@ export function registerNpu(program: Command, io: CliIo): void {
       if (dir) fs.mkdirSync(dir, { recursive: true });
       const vcd = o.vcd ? path.resolve(o.vcd as string) : null;
       if (vcd) fs.mkdirSync(path.dirname(vcd), { recursive: true });
-      const waves = vcd ? new WaveFiles({ vcd, scopes: ['npu.ctl'] }) : undefined;
+      const waves = vcd ? new WaveFiles({ vcd, scopes: ['npu.ctl', 'npu.sram', 'npu.wsram'] }) : undefined;
 
       let report: NpuReport;
       const sweep: NpuReport[] = [];

@@ -1,3 +1,4 @@
+import type { EdgeRunner } from './edge-runner.ts';
 import { ErrorCodes, SimError, describeValue as describe } from './errors.ts';
 
 /**
@@ -88,6 +89,9 @@ export class Signal<T = number> {
   readonly onRise: EdgeProcess[] = [];
   /** Processes run on a 1 -> 0 change (1-bit signals). */
   readonly onFall: EdgeProcess[] = [];
+  /** onRise and onFall compiled at elaboration (sim/edge-runner.ts); null when the list is empty. */
+  riseRunner: EdgeRunner | null = null;
+  fallRunner: EdgeRunner | null = null;
 
   constructor(
     readonly host: SignalHost,
@@ -234,7 +238,7 @@ export interface SignalWaiter {
   resume(): void;
 }
 
-/** A clocked process: its owner (for driver checks and messages) and its body. */
+/** A clocked process: its owner (for driver checks and messages) and its body, called with the owner as `this`. */
 export interface EdgeProcess {
   readonly owner: object;
   readonly fn: () => void;

@@ -1,5 +1,6 @@
 import { ClockDriver, clockSteps, type ClockSpec } from './clock.ts';
 import { badParameterError, combinationalLoopError, ErrorCodes, processFailedError, SimError } from './errors.ts';
+import { compileEdgeList, type EdgeRunner } from './edge-runner.ts';
 import { EventQueue, type TimedEvent } from './event-queue.ts';
 import type { Module, Trigger } from './module.ts';
 import { Coroutines } from './coroutines.ts';
@@ -7,7 +8,7 @@ import { checkStructure } from './elaborate.ts';
 import { claimDriver, Port } from './port.ts';
 import { TraceHub } from './trace-hub.ts';
 import { Process, type ProcessOwner } from './process.ts';
-import type { EdgeProcess, Signal, SignalHost } from './signal.ts';
+import type { Signal, SignalHost } from './signal.ts';
 import { formatTimescale, parseTimescale, toSteps, wholeSteps, type Timescale, type TimeUnit } from './time.ts';
 import type { DesignView, TraceSink } from './trace.ts';
 import type { RunBound, RunOptions, SimulatorOptions, StopReason } from './run-options.ts';
@@ -41,8 +42,10 @@ export class Simulator implements SignalHost {
   private nUpdates = 0;
   private readonly runnable: Process[] = [];
   private nRunnable = 0;
-  /** Edge-triggered process lists fired in the last update: run whole, without per-process wakes. */
-  private readonly edgeLists: EdgeProcess[][] = [];
+  /** Signals with edge processes; their lists are compiled into runners at elaboration. */
+  private readonly edgeSignals = new Set<Signal<any>>();
+  /** Edge lists fired in the last update, as runners: each runs a whole list, without per-process wakes. */
+  private readonly edgeLists: EdgeRunner[] = [];
   private nEdgeLists = 0;
   private readonly coroutines = new Coroutines();
   private traceChanged: Signal<any>[] = [];
@@ -132,6 +135,7 @@ export class Simulator implements SignalHost {
       }
       (edge === 'rising' ? sig.onRise : sig.onFall).push(p);
       sig.observed = true;
+      this.edgeSignals.add(sig);
     });
   }
 
@@ -162,6 +166,10 @@ export class Simulator implements SignalHost {
     for (const resolveLate of this.lateBindings) resolveLate();
     this.lateBindings.length = 0;
     this.elaborated = true;
+    for (const sig of this.edgeSignals) {
+      if (sig.onRise.length) sig.riseRunner = compileEdgeList(sig.onRise);
+      if (sig.onFall.length) sig.fallRunner = compileEdgeList(sig.onFall);
+    }
     for (const root of this.roots) for (const m of root.walk()) m.endOfElaboration();
     this.traces.open(this.design(), this.roots);
     for (const c of this.clocks) c.start();
@@ -358,15 +366,8 @@ export class Simulator implements SignalHost {
   }
 
   private evaluate(): void {
-    const lists = this.edgeLists;
-    for (let i = 0; i < this.nEdgeLists; i++) {
-      const l = lists[i]!;
-      for (let j = 0; j < l.length; j++) {
-        const p = l[j]!;
-        this.activeOwner = p.owner;
-        p.fn();
-      }
-    }
+    const runners = this.edgeLists;
+    for (let i = 0; i < this.nEdgeLists; i++) runners[i]!(this);
     this.nEdgeLists = 0;
     const r = this.runnable;
     // Wakes cannot happen during evaluate (writes only queue updates), so nRunnable is stable here.
@@ -374,7 +375,7 @@ export class Simulator implements SignalHost {
       const p = r[i]!;
       p.scheduled = false;
       this.activeOwner = p.owner;
-      p.fn();
+      p.fn.call(p.owner);
     }
     this.nRunnable = 0;
     this.activeOwner = null;
@@ -406,17 +407,17 @@ export class Simulator implements SignalHost {
     const oc = s.onChange;
     for (let j = 0; j < oc.length; j++) oc[j]!.wake();
     if (old === 0 && v === 1) {
-      if (s.onRise.length) this.fireEdge(s.onRise);
+      if (s.riseRunner !== null) this.fireEdge(s.riseRunner);
     } else if (old === 1 && v === 0) {
-      if (s.onFall.length) this.fireEdge(s.onFall);
+      if (s.fallRunner !== null) this.fireEdge(s.fallRunner);
     }
     if (s.waiters !== null) this.coroutines.checkWaiters(s, old, v);
   }
 
-  private fireEdge(list: EdgeProcess[]): void {
+  private fireEdge(runner: EdgeRunner): void {
     const n = this.nEdgeLists;
-    if (n === this.edgeLists.length) this.edgeLists.push(list);
-    else this.edgeLists[n] = list;
+    if (n === this.edgeLists.length) this.edgeLists.push(runner);
+    else this.edgeLists[n] = runner;
     this.nEdgeLists = n + 1;
   }
 

@@ -8,10 +8,16 @@ export interface Clocking {
   rst: Signal;
 }
 
-/** A module of the reference design: clk and a synchronous, active-high rst, bound at construction. */
+/**
+ * A module of the reference design: clk and a synchronous, active-high rst, bound at construction.
+ * Subclasses register a prototype method as their rising-edge process (`this.onRising(this.clk,
+ * this.tick)`), which tests `rstSig` first: the kernel then runs all instances of a class in one loop.
+ */
 export class Clocked extends Module {
   readonly clk: In;
   readonly rst: In;
+  /** The reset signal, cached at elaboration for the edge processes. */
+  protected rstSig!: Signal;
 
   constructor(parent: Module, name: string, clocking: Clocking) {
     super(parent, name);
@@ -19,12 +25,7 @@ export class Clocked extends Module {
     this.rst = this.input('rst', 1).bind(clocking.rst);
   }
 
-  /** A rising-edge process; while rst is 1 it runs `reset` instead (registers load reset values). */
-  protected always(reset: () => void, fn: () => void): void {
-    const rst = this.rst.sig;
-    this.onRising(this.clk, () => {
-      if (rst.value) reset();
-      else fn();
-    });
+  override endOfElaboration(): void {
+    this.rstSig = this.rst.sig;
   }
 }

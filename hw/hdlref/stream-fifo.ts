@@ -19,6 +19,12 @@ export class StreamFifo extends Clocked {
   private n = 0;
   /** Largest post-edge occupancy (max_count). */
   maxCount = 0;
+  private sValid!: Signal;
+  private sReady!: Signal;
+  private sData!: Signal;
+  private mValid!: Signal;
+  private mReady!: Signal;
+  private mData!: Signal;
 
   constructor(parent: Module, name: string, clocking: Clocking, readonly depth: number) {
     super(parent, name, clocking);
@@ -26,39 +32,46 @@ export class StreamFifo extends Clocked {
     this.m = new StreamOut(this, 'm', 16);
     this.count = this.signal('count', 32, { traceAs: 'integer' });
     this.mem = new Uint16Array(depth);
-    this.always(
-      () => {
-        this.rd = this.wr = this.n = this.maxCount = 0;
-        this.publish();
-      },
-      () => {
-        const push = this.s.valid.sig.value & this.s.ready.sig.value;
-        const pop = this.m.valid.sig.value & this.m.ready.sig.value;
-        if (push) {
-          this.mem[this.wr] = this.s.data.sig.value;
-          this.wr = this.wr + 1 === this.depth ? 0 : this.wr + 1;
-        }
-        if (pop) this.rd = this.rd + 1 === this.depth ? 0 : this.rd + 1;
-        if (push !== pop) {
-          this.n += push - pop;
-          if (this.n > this.maxCount) this.maxCount = this.n;
-          this.publish();
-        } else if (pop) {
-          this.m.data.sig.set(this.mem[this.rd]!);
-        }
-      },
-    );
+    this.onRising(this.clk, this.tick);
+  }
+
+  override endOfElaboration(): void {
+    super.endOfElaboration();
+    ({ valid: this.sValid, ready: this.sReady, data: this.sData } = this.s.signals());
+    ({ valid: this.mValid, ready: this.mReady, data: this.mData } = this.m.signals());
+  }
+
+  private tick(): void {
+    if (this.rstSig.value) {
+      this.rd = this.wr = this.n = this.maxCount = 0;
+      this.publish();
+      return;
+    }
+    const push = this.sValid.value & this.sReady.value;
+    const pop = this.mValid.value & this.mReady.value;
+    if (push) {
+      this.mem[this.wr] = this.sData.value;
+      this.wr = this.wr + 1 === this.depth ? 0 : this.wr + 1;
+    }
+    if (pop) this.rd = this.rd + 1 === this.depth ? 0 : this.rd + 1;
+    if (push !== pop) {
+      this.n += push - pop;
+      if (this.n > this.maxCount) this.maxCount = this.n;
+      this.publish();
+    } else if (pop) {
+      this.mData.set(this.mem[this.rd]!);
+    }
   }
 
   override blockedOn(): string | null {
-    if (this.n === this.depth && !this.m.ready.sig.value) return `full (${this.n}/${this.depth}), output not ready`;
+    if (this.n === this.depth && !this.mReady.value) return `full (${this.n}/${this.depth}), output not ready`;
     return null;
   }
 
   private publish(): void {
-    this.s.ready.sig.set(this.n !== this.depth ? 1 : 0);
-    this.m.valid.sig.set(this.n !== 0 ? 1 : 0);
-    if (this.n !== 0) this.m.data.sig.set(this.mem[this.rd]!);
+    this.sReady.set(this.n !== this.depth ? 1 : 0);
+    this.mValid.set(this.n !== 0 ? 1 : 0);
+    if (this.n !== 0) this.mData.set(this.mem[this.rd]!);
     this.count.set(this.n);
   }
 }

@@ -1,4 +1,5 @@
 import type { Module } from '../../sim/module.ts';
+import type { Signal } from '../../sim/signal.ts';
 import { StreamOut } from '../stream/stream.ts';
 import { Clocked, type Clocking } from './clocked.ts';
 import { SRC_DATA_RESET, SRC_LFSR_RESET, gate, step16, step32 } from './lfsr.ts';
@@ -13,27 +14,38 @@ export class StreamSource extends Clocked {
   private word = SRC_DATA_RESET;
   /** Words sent (tx_count). */
   tx = 0;
+  private valid!: Signal;
+  private ready!: Signal;
+  private data!: Signal;
 
   constructor(parent: Module, name: string, clocking: Clocking, readonly pSrc = 12) {
     super(parent, name, clocking);
     this.m = new StreamOut(this, 'm', 16);
-    this.always(
-      () => this.load(SRC_LFSR_RESET, 0, SRC_DATA_RESET, 0),
-      () => {
-        const valid = this.m.valid.sig.value;
-        const ready = this.m.ready.sig.value;
-        const taken = valid & ready;
-        this.load(step32(this.lfsr), valid & (ready ^ 1), taken ? step16(this.word) : this.word, this.tx + taken);
-        if (taken) this.progress();
-      },
-    );
+    this.onRising(this.clk, this.tick);
+  }
+
+  override endOfElaboration(): void {
+    super.endOfElaboration();
+    ({ valid: this.valid, ready: this.ready, data: this.data } = this.m.signals());
+  }
+
+  private tick(): void {
+    if (this.rstSig.value) {
+      this.load(SRC_LFSR_RESET, 0, SRC_DATA_RESET, 0);
+      return;
+    }
+    const valid = this.valid.value;
+    const ready = this.ready.value;
+    const taken = valid & ready;
+    this.load(step32(this.lfsr), valid & (ready ^ 1), taken ? step16(this.word) : this.word, this.tx + taken);
+    if (taken) this.progress();
   }
 
   private load(lfsr: number, hold: number, word: number, tx: number): void {
     this.lfsr = lfsr;
     this.word = word;
     this.tx = tx;
-    this.m.valid.sig.set(hold | gate(lfsr, this.pSrc));
-    this.m.data.sig.set(word);
+    this.valid.set(hold | gate(lfsr, this.pSrc));
+    this.data.set(word);
   }
 }

@@ -26,25 +26,35 @@ export class StreamStage extends Clocked {
   private mValid!: Signal;
   private mReady!: Signal;
   private mData!: Signal;
-  private rstSig!: Signal;
 
   constructor(parent: Module, name: string, clocking: Clocking, readonly kind: StageKind = 2) {
     super(parent, name, clocking);
     this.s = new StreamIn(this, 's', 16);
     this.m = new StreamOut(this, 'm', 16);
     if (kind === 2) {
-      this.onRising(this.clk, () => (this.rstSig.value ? this.commit(0, 0, 0, 0) : this.skidEdge()));
+      this.onRising(this.clk, this.skidTick);
     } else {
       // s_ready follows m_ready and out_v (= m_valid) combinationally.
       this.comb([this.m.ready, this.m.valid], () => this.sReady.set((this.mValid.value ^ 1) | this.mReady.value));
-      this.onRising(this.clk, () => (this.rstSig.value ? this.commit(0, 0, 0, 0) : this.registerEdge()));
+      this.onRising(this.clk, this.registerTick);
     }
   }
 
   override endOfElaboration(): void {
-    this.rstSig = this.rst.sig;
+    super.endOfElaboration();
     ({ valid: this.sValid, ready: this.sReady, data: this.sData } = this.s.signals());
     ({ valid: this.mValid, ready: this.mReady, data: this.mData } = this.m.signals());
+  }
+
+  // The rising-edge processes (prototype methods, so the kernel runs all stages in one loop).
+  private skidTick(): void {
+    if (this.rstSig.value) this.commit(0, 0, 0, 0);
+    else this.skidEdge();
+  }
+
+  private registerTick(): void {
+    if (this.rstSig.value) this.commit(0, 0, 0, 0);
+    else this.registerEdge();
   }
 
   private skidEdge(): void {

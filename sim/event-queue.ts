@@ -11,6 +11,8 @@ export interface TimedEvent {
 export class EventQueue {
   private heap: TimedEvent[] = [];
   private seq = 0;
+  /** Time of the earliest event (Infinity when empty), kept so that peekTime is one load. */
+  private nextAt = Infinity;
 
   get size(): number {
     return this.heap.length;
@@ -29,17 +31,21 @@ export class EventQueue {
       i = parent;
     }
     h[i] = ev;
+    this.nextAt = h[0]!.at;
   }
 
   peekTime(): number {
-    return this.heap.length ? this.heap[0]!.at : Infinity;
+    return this.nextAt;
   }
 
   pop(): TimedEvent | undefined {
     const h = this.heap;
     const top = h[0];
     const last = h.pop();
-    if (top === undefined || last === undefined || h.length === 0) return top;
+    if (top === undefined || last === undefined || h.length === 0) {
+      this.nextAt = Infinity;
+      return top;
+    }
     let i = 0;
     const n = h.length;
     for (;;) {
@@ -52,6 +58,7 @@ export class EventQueue {
       i = c;
     }
     h[i] = last;
+    this.nextAt = h[0]!.at;
     return top;
   }
 }

@@ -21,12 +21,20 @@ const GROUP_LOOP = `
     fn.call(o);
   }`;
 
+/** Runs a process that shares its function with no other: the generic call path. */
+const runSingle: GroupRunner = (slot, fn, owners) => {
+  const o = owners[0]!;
+  slot.activeOwner = o;
+  fn.call(o);
+};
+
 /**
  * Compile an edge list (every process on one edge of one signal) into a runner. Processes that share one
  * function (a prototype method registered by many instances, e.g. `this.onRising(clk, this.tick)`) run
- * in a loop of their own; the others run one after the other. Order within an evaluate phase cannot
- * change a result (writes land in the update phase), so grouping is free to reorder. The list must not
- * change afterwards: the kernel compiles it once, after elaboration.
+ * in a loop of their own, at the place of the first of them; the others run alone, so without shared
+ * methods the order is the registration order. Order within an evaluate phase cannot change a result
+ * (writes land in the update phase); it only decides which of two processes failing at the same edge is
+ * reported. The list must not change afterwards: the kernel compiles it once, after elaboration.
  */
 export function compileEdgeList(list: readonly EdgeProcess[]): EdgeRunner {
   const byFn = new Map<() => void, object[]>();
@@ -35,21 +43,16 @@ export function compileEdgeList(list: readonly EdgeProcess[]): EdgeRunner {
     if (owners) owners.push(p.owner);
     else byFn.set(p.fn, [p.owner]);
   }
-  const groups: { fn: () => void; owners: object[]; run: GroupRunner }[] = [];
-  const singles: EdgeProcess[] = [];
-  for (const [fn, owners] of byFn) {
-    if (owners.length > 1) groups.push({ fn, owners, run: new Function('slot', 'fn', 'owners', GROUP_LOOP) as GroupRunner });
-    else singles.push({ fn, owner: owners[0]! });
-  }
+  // Map iteration follows insertion, i.e. the first appearance of each function in the list.
+  const units = [...byFn].map(([fn, owners]) => ({
+    fn,
+    owners,
+    run: owners.length > 1 ? (new Function('slot', 'fn', 'owners', GROUP_LOOP) as GroupRunner) : runSingle,
+  }));
   return (slot) => {
-    for (let g = 0; g < groups.length; g++) {
-      const group = groups[g]!;
-      group.run(slot, group.fn, group.owners);
-    }
-    for (let i = 0; i < singles.length; i++) {
-      const p = singles[i]!;
-      slot.activeOwner = p.owner;
-      p.fn.call(p.owner);
+    for (let u = 0; u < units.length; u++) {
+      const unit = units[u]!;
+      unit.run(slot, unit.fn, unit.owners);
     }
   };
 }

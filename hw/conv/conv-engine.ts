@@ -194,7 +194,7 @@ export class ConvEngine extends Module {
     this.busy = this.signal('busy', 1);
     // Reset values, applied at time 0 (no reset port: a new run is a new simulation).
     this.comb([], () => this.reset());
-    this.onRising(this.clk, () => this.edge());
+    this.onRising(this.clk, this.edge);
   }
 
   /** Snapshot of the counters. */

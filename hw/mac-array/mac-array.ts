@@ -93,7 +93,7 @@ export class MacArray extends Module {
     this.phase = this.signal('phase', 2, { traceAs: 'integer' });
     this.active = this.signal('active', 32, { traceAs: 'integer' });
     if (mode === 'data') this.buildGrid(options.clk);
-    this.onRising(this.clk, () => this.edge());
+    this.onRising(this.clk, this.edge);
   }
 
   /** Queue a layer; it is picked up at the next rising edge. Data mode needs the int8 operands. */

@@ -31,7 +31,7 @@ abstract class Pe extends Module {
     this.ctl = this.input('ctl', 3).bind(ctl);
     this.aIn = this.input('a_in', 8);
     this.a = this.signal('a', 8);
-    this.onRising(this.clk, () => this.edge());
+    this.onRising(this.clk, this.edge);
   }
 
   protected abstract edge(): void;

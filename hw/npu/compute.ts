@@ -82,7 +82,7 @@ export class ComputeUnit extends Module {
     const clock = this.sim.clockOf(clk);
     this.cyclesOf = () => clock.cycles;
     this.busy = this.signal('busy', 1);
-    this.onRising(clk, () => this.edge());
+    this.onRising(clk, this.edge);
   }
 
   run(layer: MacLayer): ComputeJob {

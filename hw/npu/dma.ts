@@ -169,7 +169,7 @@ export class Dma extends Module {
     };
     this.busy = this.signal('busy', 1);
     this.inflight = this.signal('inflight', 16, { traceAs: 'integer' });
-    this.onRising(clk, () => this.edge());
+    this.onRising(clk, this.edge);
   }
 
   /** Queue a transfer. Checks alignment and bounds now, naming the field. */

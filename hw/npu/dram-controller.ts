@@ -98,7 +98,7 @@ export class DramController extends Module {
     this.cmdBank = this.signal('cmd_bank', Math.max(1, Math.ceil(Math.log2(this.banks.nBanks + 1))));
     this.rdq = this.signal('rdq', 16, { traceAs: 'integer' });
     this.wrq = this.signal('wrq', 16, { traceAs: 'integer' });
-    this.onRising(this.clk, () => this.tick());
+    this.onRising(this.clk, this.tick);
   }
 
   // ---- client interface (call from any process, in any clock domain) --------------------------------

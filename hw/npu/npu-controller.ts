@@ -122,7 +122,7 @@ export class NpuController extends Module {
     this.adderBusy = this.signal('adder_busy', 1, { traceAs: 'integer' });
     this.adderUtil = this.signal('adder_util', 1, { kind: 'real' });
     this.layer = this.signal('layer', 16, { traceAs: 'integer' });
-    this.onRising(clk, () => this.edge());
+    this.onRising(clk, this.edge);
   }
 
   get finished(): boolean {

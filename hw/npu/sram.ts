@@ -161,7 +161,7 @@ export class SramBanks extends Module {
     };
     this.liveBytes = this.signal('live_bytes', 32, { traceAs: 'integer' });
     this.acceptedSig = this.signal('accepted', 16, { traceAs: 'integer' });
-    this.onRising(clk, () => this.edge());
+    this.onRising(clk, this.edge);
   }
 
   // ---- access interface ----------------------------------------------------------------------------

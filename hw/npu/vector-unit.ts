@@ -134,7 +134,7 @@ export class VectorUnit extends Module {
     this.maxOutstanding = positive('maxOutstanding', options.maxOutstanding ?? 8);
     this.counters = { jobs: 0, words: 0, ops: 0, reads: 0, writes: 0, bytesRead: 0, bytesWritten: 0, busyCycles: 0, stallCycles: 0 };
     this.busy = this.signal('busy', 1);
-    this.onRising(clk, () => this.edge());
+    this.onRising(clk, this.edge);
   }
 
   /** Queue an operation; shapes and addresses are checked now. */

@@ -100,7 +100,7 @@ export class Adder extends Module {
       this.aReady.set(this.bValid.value & free);
       this.bReady.set(this.aValid.value & free);
     });
-    this.onRising(clk, () => this.edge());
+    this.onRising(clk, this.edge);
   }
 
   override endOfElaboration(): void {

@@ -73,7 +73,7 @@ export class Fork extends Module {
       const d = this.sData.value;
       for (const md of this.mData) md.set(d);
     });
-    this.onRising(clk, () => this.edge());
+    this.onRising(clk, this.edge);
   }
 
   /** A branch by name (or index). */

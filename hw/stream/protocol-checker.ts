@@ -81,7 +81,7 @@ export class ProtocolChecker<T = Beat | null> extends Module {
     this.v = this.input('valid', 1).bind(wires.valid).sig;
     this.r = this.input('ready', 1).bind(wires.ready).sig;
     this.d = this.input<T>('data', wires.data.width).bind(wires.data).sig;
-    this.onRising(options.clk, () => this.edge());
+    this.onRising(options.clk, this.edge);
   }
 
   private edge(): void {

@@ -111,7 +111,7 @@ export class ReluRequant extends Module {
     this.s = new StreamIn<Beat | null>(this, 's', inWidth);
     this.m = new StreamOut<Beat | null>(this, 'm', this.lanes * 8);
     this.comb([this.m.valid, this.m.ready], () => this.up.ready.set(this.down.valid.value === 0 || this.down.ready.value === 1 ? 1 : 0));
-    this.onRising(clk, () => this.edge());
+    this.onRising(clk, this.edge);
   }
 
   override endOfElaboration(): void {

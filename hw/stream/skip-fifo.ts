@@ -88,7 +88,7 @@ export class SkipFifo extends Module {
     // Values of the registers out of reset (time 0): empty, ready.
     this.comb([], () => this.up.ready.set(1));
     if (this.fwft) this.comb([this.s.valid, this.s.data], () => this.bypass());
-    this.onRising(clk, () => this.edge());
+    this.onRising(clk, this.edge);
   }
 
   override endOfElaboration(): void {

@@ -93,12 +93,12 @@ export class WidthConverter extends Module {
       this.comb([this.m.valid, this.m.ready, this.atLast], () => {
         this.up.ready.set(this.down.valid.value === 0 || (this.atLast.value & this.down.ready.value) ? 1 : 0);
       });
-      this.onRising(clk, () => this.splitEdge());
+      this.onRising(clk, this.splitEdge);
     } else {
       this.comb([this.m.valid, this.m.ready, this.atLast], () => {
         this.up.ready.set(this.atLast.value === 0 || this.down.valid.value === 0 || this.down.ready.value === 1 ? 1 : 0);
       });
-      this.onRising(clk, () => this.packEdge());
+      this.onRising(clk, this.packEdge);
     }
   }
 

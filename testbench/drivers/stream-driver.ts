@@ -61,7 +61,7 @@ export class StreamDriver extends Module {
     const clk = this.input('clk', 1).bind(options.clk);
     this.m = new StreamOut<Beat | null>(this, 'm', options.lanes * options.bits);
     this.comb([], () => this.offer(this.decide(1)));
-    this.onRising(clk, () => this.edge());
+    this.onRising(clk, this.edge);
   }
 
   override endOfElaboration(): void {

@@ -45,7 +45,7 @@ export class StreamMonitor extends Module {
     const clk = this.input('clk', 1).bind(options.clk);
     this.s = new StreamIn<Beat | null>(this, 's', options.lanes * options.bits);
     this.comb([], () => this.ready.set(this.decide(1) ? 1 : 0));
-    this.onRising(clk, () => this.edge());
+    this.onRising(clk, this.edge);
   }
 
   override endOfElaboration(): void {

@@ -48,6 +48,30 @@ let nextSignalId = 0;
  * as a Verilog non-blocking assignment or a SystemC sc_signal write) and read with `value`.
  */
 export class Signal<T = number> {
+  // The fields set() and the update phase touch come first, so that they share the object's first
+  // cache line (V8 lays out fields in definition order); a 64-stage pipeline otherwise spills L1.
+  value: T;
+  /** The value requested in this delta, applied in the update phase. */
+  next: T;
+  /** True while queued for the update phase. */
+  pending = false;
+  /**
+   * For set()'s fast path: (v & fitMask) === v holds exactly for the values 0..2^31-1 that fit a `bits`
+   * signal of up to 31 bits (0x7fffffff for 32 bits, whose upper half takes the checked path); 0 for
+   * the other kinds, which always take the checked path.
+   */
+  private readonly fitMask: number;
+  readonly host: SignalHost;
+  /** The module that drives this signal (set during elaboration), or null for a testbench-free input. */
+  driver: object | null = null;
+  /**
+   * True when anything reacts to a change: a process, a trace sink or a waiting coroutine. The update
+   * phase skips all notification work for unobserved signals (most register-to-register wires).
+   */
+  observed = false;
+  readonly owner: Owner;
+  readonly name: string;
+  readonly width: number;
   readonly id = nextSignalId++;
   readonly kind: SignalKind;
   readonly traceAs: TraceAs;
@@ -56,31 +80,13 @@ export class Signal<T = number> {
   readonly validate: ((value: T) => string | null) | undefined;
   /** Largest value for kind `bits`. */
   private readonly max: number;
-  /**
-   * For set()'s fast path: (v & fitMask) === v holds exactly for the values 0..2^31-1 that fit a `bits`
-   * signal of up to 31 bits (0x7fffffff for 32 bits, whose upper half takes the checked path); 0 for
-   * the other kinds, which always take the checked path.
-   */
-  private readonly fitMask: number;
 
-  value: T;
-  /** The value requested in this delta, applied in the update phase. */
-  next: T;
-  /** True while queued for the update phase. */
-  pending = false;
-  /**
-   * True when anything reacts to a change: a process, a trace sink or a waiting coroutine. The update
-   * phase skips all notification work for unobserved signals (most register-to-register wires).
-   */
-  observed = false;
   /** True while queued for the tracer in this time step. */
   traceDirty = false;
   /** Set at elaboration when at least one trace sink records this signal. */
   traced = false;
   /** One-shot async waiters (testbench triggers), or null when none wait: one check on the hot path. */
   waiters: SignalWaiter[] | null = null;
-  /** The module that drives this signal (set during elaboration), or null for a testbench-free input. */
-  driver: object | null = null;
   /** Human-readable name of the driver, for error messages. */
   driverPath = '';
   /** Processes woken when the value changes (any change). */
@@ -93,13 +99,11 @@ export class Signal<T = number> {
   riseRunner: EdgeRunner | null = null;
   fallRunner: EdgeRunner | null = null;
 
-  constructor(
-    readonly host: SignalHost,
-    readonly owner: Owner,
-    readonly name: string,
-    readonly width: number,
-    options: SignalOptions<T> = {},
-  ) {
+  constructor(host: SignalHost, owner: Owner, name: string, width: number, options: SignalOptions<T> = {}) {
+    this.host = host;
+    this.owner = owner;
+    this.name = name;
+    this.width = width;
     this.kind = options.kind ?? (width > 32 ? 'wide' : 'bits');
     if (!Number.isInteger(width) || width < 1) {
       throw new SimError({

@@ -1,16 +1,14 @@
 import type { Module } from '../../sim/module.ts';
 import type { Signal } from '../../sim/signal.ts';
-import { StreamIn, StreamOut } from '../stream/stream.ts';
-import { Clocked, type Clocking } from './clocked.ts';
+import type { Clocking } from './clocked.ts';
+import { StreamNode } from './stream-node.ts';
 
 /**
  * `stream_fifo`: DEPTH words, show-ahead read, no bypass (a word pushed at edge k leaves at edge k+1 at
  * the earliest), and a full FIFO refuses a push even in a cycle where it pops. s_ready, m_valid and
  * m_data are functions of registers, so they are computed at the edge.
  */
-export class StreamFifo extends Clocked {
-  readonly s: StreamIn;
-  readonly m: StreamOut;
+export class StreamFifo extends StreamNode {
   /** Occupancy after the last edge, traced as an integer. */
   readonly count: Signal;
   private readonly mem: Uint16Array;
@@ -19,26 +17,12 @@ export class StreamFifo extends Clocked {
   private n = 0;
   /** Largest post-edge occupancy (max_count). */
   maxCount = 0;
-  private sValid!: Signal;
-  private sReady!: Signal;
-  private sData!: Signal;
-  private mValid!: Signal;
-  private mReady!: Signal;
-  private mData!: Signal;
 
   constructor(parent: Module, name: string, clocking: Clocking, readonly depth: number) {
     super(parent, name, clocking);
-    this.s = new StreamIn(this, 's', 16);
-    this.m = new StreamOut(this, 'm', 16);
     this.count = this.signal('count', 32, { traceAs: 'integer' });
     this.mem = new Uint16Array(depth);
     this.onRising(this.clk, this.tick);
-  }
-
-  override endOfElaboration(): void {
-    super.endOfElaboration();
-    ({ valid: this.sValid, ready: this.sReady, data: this.sData } = this.s.signals());
-    ({ valid: this.mValid, ready: this.mReady, data: this.mData } = this.m.signals());
   }
 
   private tick(): void {

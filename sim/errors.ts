@@ -112,6 +112,16 @@ export function combinationalLoopError(
   });
 }
 
+/** SKS-E007: a change to the design's structure after elaboration. */
+export function frozenError(what: string, paths?: readonly string[]): SimError {
+  return new SimError({
+    code: ErrorCodes.FROZEN,
+    message: `cannot ${what}: the design was elaborated and is frozen`,
+    paths,
+    hint: 'build the whole design (modules, signals, bindings, processes, trace sinks) before the first run()',
+  });
+}
+
 /** SKS-E009: a parameter out of its valid range; the message names the parameter and what was expected. */
 export function badParameterError(message: string, paths?: readonly string[]): SimError {
   return new SimError({ code: ErrorCodes.BAD_PARAMETER, message, paths });

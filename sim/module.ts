@@ -1,4 +1,4 @@
-import { ErrorCodes, SimError } from './errors.ts';
+import { ErrorCodes, frozenError, SimError } from './errors.ts';
 import { checkName } from './names.ts';
 import { In, Out, type Port } from './port.ts';
 import { Signal, type SignalOptions } from './signal.ts';
@@ -112,14 +112,7 @@ export class Module implements ScopeView {
   }
 
   assertNotFrozen(what: string): void {
-    if (this.sim.elaborated) {
-      throw new SimError({
-        code: ErrorCodes.FROZEN,
-        message: `cannot ${what}: the design was elaborated and is frozen`,
-        paths: [this.path],
-        hint: 'build the whole design (modules, signals, bindings) before the first run()',
-      });
-    }
+    if (this.sim.elaborated) throw frozenError(what, [this.path]);
   }
 
   private addPort<P extends Port<any>>(port: P): P {

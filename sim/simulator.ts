@@ -1,5 +1,5 @@
 import { ClockDriver, clockSteps, type ClockSpec } from './clock.ts';
-import { badParameterError, combinationalLoopError, ErrorCodes, processFailedError, SimError } from './errors.ts';
+import { badParameterError, combinationalLoopError, ErrorCodes, frozenError, processFailedError, SimError } from './errors.ts';
 import { compileEdgeList, type EdgeRunner } from './edge-runner.ts';
 import { EventQueue, type TimedEvent } from './event-queue.ts';
 import type { Module, Trigger } from './module.ts';
@@ -491,12 +491,7 @@ export class Simulator implements SignalHost {
     return processFailedError(owner.path, error, this.time, this.delta);
   }
 
-
   private frozen(what: string): never {
-    throw new SimError({
-      code: ErrorCodes.FROZEN,
-      message: `cannot ${what}: the design was elaborated and is frozen`,
-      hint: 'build the whole design before the first run()',
-    });
+    throw frozenError(what);
   }
 }

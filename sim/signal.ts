@@ -151,11 +151,7 @@ export class Signal<T = number> {
       this.checkedSet(v);
       return;
     }
-    if (!this.pending) {
-      this.pending = true;
-      host.requestUpdate(this);
-    }
-    this.next = v;
+    this.enqueue(v);
   }
 
   /** set() with every check: value range or payload for the signal's kind, and the writer. */
@@ -163,6 +159,11 @@ export class Signal<T = number> {
     this.check(v);
     const writer = this.host.activeOwner;
     if (writer !== this.driver && writer !== null) this.driverError();
+    this.enqueue(v);
+  }
+
+  /** Record `v` as the next value; the first write in a delta queues the signal for the update phase. */
+  private enqueue(v: T): void {
     if (!this.pending) {
       this.pending = true;
       this.host.requestUpdate(this);

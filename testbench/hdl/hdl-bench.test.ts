@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,13 +7,12 @@ import { HDL_DEFAULTS, type HdlParams } from '../../hw/hdlref/designs.ts';
 import { makeRng } from '../stimulus/random.ts';
 import { main } from '../cli/main.ts';
 import { runHdlBench, type HdlDesign } from './hdl-bench.ts';
+import { compileIcarus, runIcarus } from './icarus.ts';
 
 /**
  * Cross-check against a real Verilog simulator: the same designs built from skipsim modules must print
  * exactly what Icarus Verilog prints for ../shared/reference/hdl (csum, rx, tx, max_occ).
  */
-
-const HDL_DIR = path.resolve(import.meta.dirname, '../../hw/hdlref/verilog');
 
 // Values printed by Icarus Verilog 11 (../shared/reference/hdl/README.md and SEMANTICS.md section 6).
 const PUBLISHED: [HdlDesign, Partial<HdlParams>, number, string, number, number, number][] = [
@@ -62,14 +61,8 @@ describe('hdl-bench reproduces Icarus Verilog', () => {
 });
 
 function icarus(dir: string, design: HdlDesign, p: HdlParams, cycles: number) {
-  const out = path.join(dir, 'tb.vvp');
-  const defs = Object.entries(p).map(([k, v]) => `-Ptb.${k}=${v}`);
-  const src = ['tb.v', 'stream_lib.v', 'pipe_top.v', 'resid_top.v'].map((f) => path.join(HDL_DIR, f));
-  execFileSync('iverilog', ['-g2012', ...(design === 'resid' ? ['-DRESID'] : []), ...defs, '-o', out, ...src]);
-  const line = execFileSync('vvp', ['-n', out, `+cycles=${cycles}`], { encoding: 'utf8' });
-  const m = /csum=([0-9a-f]{8}) rx=(\d+) tx=(\d+) max_occ=(\d+)/.exec(line);
-  if (!m) throw new Error(`unexpected Icarus output: ${line}`);
-  return { csum: m[1], rx: Number(m[2]), tx: Number(m[3]), maxOcc: Number(m[4]) };
+  const { csum, rx, tx, maxOcc } = runIcarus(compileIcarus(path.join(dir, 'tb.vvp'), design, p), cycles);
+  return { csum, rx, tx, maxOcc };
 }
 
 describe('hdl-bench command', () => {

@@ -192,3 +192,10 @@ export function viewerName(scope: ScopeDecl, v: VarDecl): string {
 export function slotViewerName(slot: Slot): string {
   return slot.type === 'wire' && slot.size > 1 ? `${slot.path}[${slot.size - 1}:0]` : slot.path;
 }
+
+/** Number of `$var` declarations in `scopes` and all their children. */
+export function countVars(scopes: readonly ScopeDecl[]): number {
+  let n = 0;
+  for (const s of scopes) n += s.vars.length + countVars(s.children);
+  return n;
+}

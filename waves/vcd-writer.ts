@@ -31,7 +31,7 @@
 import { badParameterError, ErrorCodes, SimError, describeValue as describe } from '../sim/errors.ts';
 import type { Signal } from '../sim/signal.ts';
 import type { DesignView, TraceSink } from '../sim/trace.ts';
-import { buildLayout, ValueMode, type ScopeDecl, type TraceLayout } from './layout.ts';
+import { buildLayout, countVars, ValueMode, type ScopeDecl, type TraceLayout } from './layout.ts';
 import { sanitizeText } from './names.ts';
 import { CH_0, CH_B, CH_HASH, CH_R, CH_X, NL, SP, formatReal, writeAscii, writeBinary32, writeDecimal } from './vcd-encode.ts';
 import type { VcdWriterOptions, VcdWriterStats } from './vcd-writer-options.ts';
@@ -490,13 +490,6 @@ export class VcdWriter implements TraceSink {
     this.flushes++;
   }
 }
-
-function countVars(scopes: readonly ScopeDecl[]): number {
-  let n = 0;
-  for (const s of scopes) n += s.vars.length + countVars(s.children);
-  return n;
-}
-
 
 export { formatReal };
 export type { VcdWriterOptions, VcdWriterStats };

@@ -11,9 +11,9 @@ export type EdgeRunner = (slot: ActiveOwnerSlot) => void;
 type GroupRunner = (slot: ActiveOwnerSlot, fn: () => void, owners: readonly object[]) => void;
 
 // The loop that runs every owner of one shared process function. Each group gets its own copy of this
-// code (new Function), so that its call site only ever sees one function and one receiver class: V8 then
-// inlines the body into the loop. With one shared loop, the call site would see every process body of
-// the design and V8 would call each through the generic (megamorphic) path.
+// code (new Function), so that its call site only ever sees one function and one receiver class: V8
+// calls it directly (and may inline it). With one shared loop, the call site would see every process
+// body of the design and V8 would call each through its generic (megamorphic) call path.
 const GROUP_LOOP = `
   for (let i = 0; i < owners.length; i++) {
     const o = owners[i];

@@ -64,8 +64,8 @@ export class Module implements ScopeView {
    * A clocked process: `fn` runs after each rising edge of `clk`, reading the values from before it.
    * It is called with this module as `this`, so a prototype method can be passed as it is
    * (`this.onRising(clk, this.tick)`); the kernel then runs the process of every instance sharing that
-   * method in one loop, which V8 compiles with the method inlined (a closure per instance is called
-   * through the slower generic path). See docs/kernel.md.
+   * method in one loop of its own, whose call V8 makes directly (a closure per instance is called
+   * through V8's slower generic path). See docs/kernel.md.
    */
   onRising(clk: Trigger, fn: (this: this) => void): void {
     this.sim.addEdgeProcess(this, clk, 'rising', fn as () => void);
@@ -77,8 +77,8 @@ export class Module implements ScopeView {
   }
 
   /** A combinational process: runs once at time 0 and again in every delta after any input changes. */
-  comb(inputs: readonly Trigger[], fn: () => void): void {
-    this.sim.addCombProcess(this, inputs, fn);
+  comb(inputs: readonly Trigger[], fn: (this: this) => void): void {
+    this.sim.addCombProcess(this, inputs, fn as () => void);
   }
 
   /** Start an async testbench process (cocotb style); see sim/triggers.ts. */

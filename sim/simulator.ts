@@ -42,11 +42,11 @@ export class Simulator implements SignalHost {
   private nUpdates = 0;
   private readonly runnable: Process[] = [];
   private nRunnable = 0;
-  /** Signals with edge processes; their lists are compiled into runners at elaboration. */
+  /** Signals with edge processes, until elaboration compiles their lists into runners. */
   private readonly edgeSignals = new Set<Signal<any>>();
-  /** Edge lists fired in the last update, as runners: each runs a whole list, without per-process wakes. */
-  private readonly edgeLists: EdgeRunner[] = [];
-  private nEdgeLists = 0;
+  /** Edge runners fired in the last update: each runs a whole edge list, without per-process wakes. */
+  private readonly firedEdges: EdgeRunner[] = [];
+  private nFiredEdges = 0;
   private readonly coroutines = new Coroutines();
   private traceChanged: Signal<any>[] = [];
   private stopRequested = false;
@@ -170,6 +170,7 @@ export class Simulator implements SignalHost {
       if (sig.onRise.length) sig.riseRunner = compileEdgeList(sig.onRise);
       if (sig.onFall.length) sig.fallRunner = compileEdgeList(sig.onFall);
     }
+    this.edgeSignals.clear();
     for (const root of this.roots) for (const m of root.walk()) m.endOfElaboration();
     this.traces.open(this.design(), this.roots);
     for (const c of this.clocks) c.start();
@@ -355,7 +356,7 @@ export class Simulator implements SignalHost {
       }
       this.resumedThisDelta = false;
       if (this.nUpdates === 0) {
-        if (this.nRunnable === 0 && this.nEdgeLists === 0 && this.coroutines.resumes.length === 0) {
+        if (this.nRunnable === 0 && this.nFiredEdges === 0 && this.coroutines.resumes.length === 0) {
           if (!this.coroutines.releaseSettled()) return false;
         }
       } else {
@@ -366,9 +367,9 @@ export class Simulator implements SignalHost {
   }
 
   private evaluate(): void {
-    const runners = this.edgeLists;
-    for (let i = 0; i < this.nEdgeLists; i++) runners[i]!(this);
-    this.nEdgeLists = 0;
+    const fired = this.firedEdges;
+    for (let i = 0; i < this.nFiredEdges; i++) fired[i]!(this);
+    this.nFiredEdges = 0;
     const r = this.runnable;
     // Wakes cannot happen during evaluate (writes only queue updates), so nRunnable is stable here.
     for (let i = 0; i < this.nRunnable; i++) {
@@ -415,10 +416,10 @@ export class Simulator implements SignalHost {
   }
 
   private fireEdge(runner: EdgeRunner): void {
-    const n = this.nEdgeLists;
-    if (n === this.edgeLists.length) this.edgeLists.push(runner);
-    else this.edgeLists[n] = runner;
-    this.nEdgeLists = n + 1;
+    const n = this.nFiredEdges;
+    if (n === this.firedEdges.length) this.firedEdges.push(runner);
+    else this.firedEdges[n] = runner;
+    this.nFiredEdges = n + 1;
   }
 
   private async resumeCoroutines(): Promise<void> {

@@ -72,7 +72,7 @@ export class Watchdog extends Module {
         paths: [this.path],
       });
     }
-    this.onRising(options.clock, () => this.tick());
+    this.onRising(options.clock, this.tick);
   }
 
   private tick(): void {

@@ -1,5 +1,5 @@
 import type { ProcessOwner } from './process.ts';
-import type { Signal } from './signal.ts';
+import type { SignalReactions } from './signal.ts';
 
 /**
  * Bookkeeping of async testbench processes (cocotb-style coroutines). The kernel resumes them in an
@@ -37,13 +37,13 @@ export class Coroutines {
   }
 
   /** Resume the waiters of `s` whose condition the change old -> v meets; keep the others. */
-  checkWaiters(s: Signal<any>, old: unknown, v: unknown): void {
+  checkWaiters(r: SignalReactions, old: unknown, v: unknown): void {
     const keep = [];
-    for (const w of s.waiters!) {
+    for (const w of r.waiters!) {
       if (w.matches(old, v)) this.resumes.push(() => w.resume());
       else keep.push(w);
     }
-    s.waiters = keep.length ? keep : null;
+    r.waiters = keep.length ? keep : null;
   }
 
   /**

@@ -8,25 +8,35 @@ export interface ActiveOwnerSlot {
 /** Runs every process of one edge list. */
 export type EdgeRunner = (slot: ActiveOwnerSlot) => void;
 
-type GroupRunner = (slot: ActiveOwnerSlot, fn: () => void, owners: readonly object[]) => void;
+type GroupRunner = (slot: ActiveOwnerSlot, owners: readonly object[]) => void;
 
 // The loop that runs every owner of one shared process function. Each group gets its own copy of this
-// code (new Function), so that its call site only ever sees one function and one receiver class: V8
-// calls it directly (and may inline it). With one shared loop, the call site would see every process
-// body of the design and V8 would call each through its generic (megamorphic) call path.
+// code (new Function), with the function bound as a constant of the copy: its call site then only ever
+// sees one function and one receiver class, and V8 calls the function directly or inlines it into the
+// loop (it does for the reference design's register slices). With one shared loop, the call site would
+// see every process body of the design and V8 would call each through its generic (megamorphic) path.
 const GROUP_LOOP = `
-  for (let i = 0; i < owners.length; i++) {
-    const o = owners[i];
-    slot.activeOwner = o;
-    fn.call(o);
-  }`;
+  return (slot, owners) => {
+    for (let i = 0; i < owners.length; i++) {
+      const o = owners[i];
+      slot.activeOwner = o;
+      fn.call(o);
+    }
+  };`;
+
+/** A loop of its own over every owner of `fn`. */
+function groupLoop(fn: () => void): GroupRunner {
+  return new Function('fn', GROUP_LOOP)(fn) as GroupRunner;
+}
 
 /** Runs a process that shares its function with no other: the generic call path. */
-const runSingle: GroupRunner = (slot, fn, owners) => {
-  const o = owners[0]!;
-  slot.activeOwner = o;
-  fn.call(o);
-};
+function single(fn: () => void): GroupRunner {
+  return (slot, owners) => {
+    const o = owners[0]!;
+    slot.activeOwner = o;
+    fn.call(o);
+  };
+}
 
 /**
  * Compile an edge list (every process on one edge of one signal) into a runner. Processes that share one
@@ -44,15 +54,11 @@ export function compileEdgeList(list: readonly EdgeProcess[]): EdgeRunner {
     else byFn.set(p.fn, [p.owner]);
   }
   // Map iteration follows insertion, i.e. the first appearance of each function in the list.
-  const units = [...byFn].map(([fn, owners]) => ({
-    fn,
-    owners,
-    run: owners.length > 1 ? (new Function('slot', 'fn', 'owners', GROUP_LOOP) as GroupRunner) : runSingle,
-  }));
+  const units = [...byFn].map(([fn, owners]) => ({ owners, run: owners.length > 1 ? groupLoop(fn) : single(fn) }));
   return (slot) => {
     for (let u = 0; u < units.length; u++) {
       const unit = units[u]!;
-      unit.run(slot, unit.fn, unit.owners);
+      unit.run(slot, unit.owners);
     }
   };
 }

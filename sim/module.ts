@@ -1,7 +1,7 @@
 import { ErrorCodes, frozenError, SimError } from './errors.ts';
 import { checkName } from './names.ts';
 import { In, Out, type Port } from './port.ts';
-import { Signal, type SignalOptions } from './signal.ts';
+import { createSignal, type Signal, type SignalOptions } from './signal.ts';
 import type { Simulator } from './simulator.ts';
 import type { ScopeView } from './trace.ts';
 
@@ -15,31 +15,44 @@ export type Trigger = Signal<any> | Port<any>;
  */
 export class Module implements ScopeView {
   readonly sim: Simulator;
-  readonly parent: Module | null;
-  readonly path: string;
-  readonly children: Module[] = [];
-  readonly signals: Signal<any>[] = [];
-  readonly ports: Port<any>[] = [];
-  private readonly names = new Set<string>();
+  // Where the module sits in the hierarchy lives in an object of its own: read when building, tracing and
+  // reporting, never by processes. Subclass fields (the state processes touch every cycle) then come
+  // right after the object header, in the same cache lines.
+  private readonly node: ModuleNode;
 
-  constructor(
-    parent: Module | Simulator,
-    readonly name: string,
-  ) {
+  constructor(parent: Module | Simulator, name: string) {
     if (parent instanceof Module) {
+      const path = `${parent.path}.${name}`;
       this.sim = parent.sim;
-      this.parent = parent;
-      this.path = `${parent.path}.${name}`;
-      checkName(name, this.path);
-      parent.claimName(name, this.path);
+      this.node = new ModuleNode(parent, name, path);
+      checkName(name, path);
+      parent.claimName(name, path);
       parent.children.push(this);
     } else {
       this.sim = parent;
-      this.parent = null;
-      this.path = name;
+      this.node = new ModuleNode(null, name, name);
       checkName(name, name);
       parent.addRoot(this);
     }
+  }
+
+  get name(): string {
+    return this.node.name;
+  }
+  get parent(): Module | null {
+    return this.node.parent;
+  }
+  get path(): string {
+    return this.node.path;
+  }
+  get children(): Module[] {
+    return this.node.children;
+  }
+  get signals(): Signal<any>[] {
+    return this.node.signals;
+  }
+  get ports(): Port<any>[] {
+    return this.node.ports;
   }
 
   /** Declare a signal in this module's scope. It is driven by this module unless an Out port claims it. */
@@ -47,7 +60,7 @@ export class Module implements ScopeView {
     this.assertNotFrozen(`declare signal ${this.path}.${name}`);
     checkName(name, `${this.path}.${name}`);
     this.claimName(name, `${this.path}.${name}`);
-    const s = new Signal<T>(this.sim, this, name, width, options);
+    const s = createSignal<T>(this.sim, this, name, width, options);
     this.signals.push(s);
     return s;
   }
@@ -124,7 +137,7 @@ export class Module implements ScopeView {
   }
 
   private claimName(name: string, path: string): void {
-    if (this.names.has(name)) {
+    if (this.node.names.has(name)) {
       throw new SimError({
         code: ErrorCodes.BAD_NAME,
         message: `${path}: the name '${name}' is already used in ${this.path} by another module, signal or port`,
@@ -132,6 +145,20 @@ export class Module implements ScopeView {
         hint: 'names are unique within a module (they become one VCD scope)',
       });
     }
-    this.names.add(name);
+    this.node.names.add(name);
   }
+}
+
+/** A module's place in the hierarchy: its name, path, parent and what it declares. */
+class ModuleNode {
+  readonly children: Module[] = [];
+  readonly signals: Signal<any>[] = [];
+  readonly ports: Port<any>[] = [];
+  readonly names = new Set<string>();
+
+  constructor(
+    readonly parent: Module | null,
+    readonly name: string,
+    readonly path: string,
+  ) {}
 }

@@ -43,52 +43,35 @@ export interface SignalOptions<T> {
 
 let nextSignalId = 0;
 
-/**
- * A signal: one value, exactly one driver, written with `set()` (the write lands in the next update phase,
- * as a Verilog non-blocking assignment or a SystemC sc_signal write) and read with `value`.
- */
-export class Signal<T = number> {
-  // The fields set() and the update phase touch come first, so that they share the object's first
-  // cache line (V8 lays out fields in definition order); a 64-stage pipeline otherwise spills L1.
-  value: T;
-  /** The value requested in this delta, applied in the update phase. */
-  next: T;
-  /** True while queued for the update phase. */
-  pending = false;
-  /**
-   * For set()'s fast path: (v & fitMask) === v holds exactly for the values 0..2^31-1 that fit a `bits`
-   * signal of up to 31 bits (0x7fffffff for 32 bits, whose upper half takes the checked path); 0 for
-   * the other kinds, which always take the checked path.
-   */
-  private readonly fitMask: number;
-  readonly host: SignalHost;
-  /** The module that drives this signal (set during elaboration), or null for a testbench-free input. */
-  driver: object | null = null;
-  /**
-   * True when anything reacts to a change: a process, a trace sink or a waiting coroutine. The update
-   * phase skips all notification work for unobserved signals (most register-to-register wires).
-   */
-  observed = false;
+/** What a signal is: fixed at construction and read when binding, tracing and reporting, never per write. */
+interface SignalInfo<T> {
   readonly owner: Owner;
   readonly name: string;
   readonly width: number;
-  readonly id = nextSignalId++;
+  readonly id: number;
   readonly kind: SignalKind;
   readonly traceAs: TraceAs;
   readonly untraced: boolean;
   readonly encode: ((value: T) => bigint | number) | undefined;
   readonly validate: ((value: T) => string | null) | undefined;
   /** Largest value for kind `bits`. */
-  private readonly max: number;
+  readonly max: number;
+  /** Human-readable name of the driver, for error messages. */
+  driverPath: string;
+}
 
-  /** True while queued for the tracer in this time step. */
-  traceDirty = false;
+/**
+ * Everything that reacts when a signal changes: processes, trace sinks and waiting coroutines. Created
+ * for a signal when the first of them attaches, so that unobserved signals (most register-to-register
+ * wires) carry none of it.
+ */
+export class SignalReactions {
   /** Set at elaboration when at least one trace sink records this signal. */
   traced = false;
+  /** True while queued for the tracer in this time step. */
+  traceDirty = false;
   /** One-shot async waiters (testbench triggers), or null when none wait: one check on the hot path. */
   waiters: SignalWaiter[] | null = null;
-  /** Human-readable name of the driver, for error messages. */
-  driverPath = '';
   /** Processes woken when the value changes (any change). */
   readonly onChange: Wakeable[] = [];
   /** Processes run on a 0 -> 1 change (1-bit signals), as a whole list. */
@@ -98,13 +81,40 @@ export class Signal<T = number> {
   /** onRise and onFall compiled at elaboration (sim/edge-runner.ts); null when the list is empty. */
   riseRunner: EdgeRunner | null = null;
   fallRunner: EdgeRunner | null = null;
+}
+
+/**
+ * A signal: one value, exactly one driver, written with `set()` (the write lands in the next update phase,
+ * as a Verilog non-blocking assignment or a SystemC sc_signal write) and read with `value`.
+ *
+ * The object holds only what set() and the update phase touch; what the signal is lives in `info` and
+ * what reacts to it in `reactions`. A long pipeline reads and writes hundreds of signals per cycle, and
+ * small signal objects let them share cache lines: the design's working set then fits the L1 cache.
+ * The fields are assigned in the constructor, in this order, with their first real value: a field
+ * declared with an initializer-less class field would start as `undefined`, and V8 would then keep it
+ * as a generic tagged value (every read type-checked) instead of a small integer.
+ */
+export class Signal<T = number> {
+  declare value: T;
+  /** The value requested in this delta, applied in the update phase. */
+  declare next: T;
+  /** 1 while queued for the update phase, else 0 (a small integer: V8 tests it without a type check). */
+  declare pending: number;
+  /**
+   * For set()'s fast path: (v & fitMask) === v holds exactly for the values 0..2^31-1 that fit a `bits`
+   * signal of up to 31 bits (0x7fffffff for 32 bits, whose upper half takes the checked path); 0 for
+   * the other kinds, which always take the checked path.
+   */
+  declare private readonly fitMask: number;
+  declare readonly host: SignalHost;
+  /** The module that drives this signal (set during elaboration), or null for a testbench-free input. */
+  declare driver: object | null;
+  /** Processes, trace sinks and waiters, or null when nothing observes the signal (see observe()). */
+  declare reactions: SignalReactions | null;
+  declare private readonly info: SignalInfo<T>;
 
   constructor(host: SignalHost, owner: Owner, name: string, width: number, options: SignalOptions<T> = {}) {
-    this.host = host;
-    this.owner = owner;
-    this.name = name;
-    this.width = width;
-    this.kind = options.kind ?? (width > 32 ? 'wide' : 'bits');
+    const kind = options.kind ?? (width > 32 ? 'wide' : 'bits');
     if (!Number.isInteger(width) || width < 1) {
       throw new SimError({
         code: ErrorCodes.BAD_PARAMETER,
@@ -113,7 +123,7 @@ export class Signal<T = number> {
         hint: 'declare the signal with a width of 1 or more bits',
       });
     }
-    if (this.kind === 'bits' && width > 32) {
+    if (kind === 'bits' && width > 32) {
       throw new SimError({
         code: ErrorCodes.BAD_PARAMETER,
         message: `signal ${owner.path}.${name}: kind 'bits' holds at most 32 bits, got width ${width}`,
@@ -121,16 +131,75 @@ export class Signal<T = number> {
         hint: "use kind 'wide' (bigint) for wider signals",
       });
     }
-    this.traceAs = options.traceAs ?? (this.kind === 'real' ? 'real' : 'wire');
-    this.untraced = options.untraced ?? false;
-    this.encode = options.encode;
-    this.validate = options.validate;
-    this.max = width >= 32 ? 0xffffffff : 2 ** width - 1;
-    this.fitMask = this.kind !== 'bits' ? 0 : width >= 31 ? 0x7fffffff : this.max;
-    const init = options.init ?? defaultInit(this.kind);
-    this.check(init as T);
-    this.value = init as T;
-    this.next = init as T;
+    const init = (options.init ?? defaultInit(kind)) as T;
+    this.value = init;
+    this.next = init;
+    this.pending = 0;
+    // Computed with integer operations so that the field holds small integers only (2 ** w is a double).
+    this.fitMask = kind !== 'bits' ? 0 : width >= 31 ? 0x7fffffff : (1 << width) - 1;
+    this.host = host;
+    this.driver = null;
+    this.reactions = null;
+    this.info = {
+      owner,
+      name,
+      width,
+      id: nextSignalId++,
+      kind,
+      traceAs: options.traceAs ?? (kind === 'real' ? 'real' : 'wire'),
+      untraced: options.untraced ?? false,
+      encode: options.encode,
+      validate: options.validate,
+      max: width >= 32 ? 0xffffffff : 2 ** width - 1,
+      driverPath: '',
+    };
+    this.check(init);
+  }
+
+  get owner(): Owner {
+    return this.info.owner;
+  }
+  get name(): string {
+    return this.info.name;
+  }
+  get width(): number {
+    return this.info.width;
+  }
+  /** A number unique to this signal in the process (creation order). */
+  get id(): number {
+    return this.info.id;
+  }
+  get kind(): SignalKind {
+    return this.info.kind;
+  }
+  get traceAs(): TraceAs {
+    return this.info.traceAs;
+  }
+  get untraced(): boolean {
+    return this.info.untraced;
+  }
+  get encode(): ((value: T) => bigint | number) | undefined {
+    return this.info.encode;
+  }
+  get validate(): ((value: T) => string | null) | undefined {
+    return this.info.validate;
+  }
+  /** Human-readable name of the driver, for error messages ('' before a driver is claimed). */
+  get driverPath(): string {
+    return this.info.driverPath;
+  }
+  set driverPath(p: string) {
+    this.info.driverPath = p;
+  }
+
+  /** True when anything reacts to a change: the update phase skips all notification work otherwise. */
+  get observed(): boolean {
+    return this.reactions !== null;
+  }
+
+  /** The signal's reactions, created on first use: attaching one makes the signal observed. */
+  observe(): SignalReactions {
+    return (this.reactions ??= new SignalReactions());
   }
 
   get path(): string {
@@ -141,17 +210,22 @@ export class Signal<T = number> {
   set(v: T): void {
     // Re-writing the current value is the common case (valid stays high, ready stays high); the value is
     // known to fit, so it costs one compare. A pending write must still be overridden.
-    if (v === this.value && !this.pending) return;
+    if (v === this.value && this.pending === 0) return;
     // Fast path: a narrow `bits` value that fits the mask, written by the signal's driver. Everything
-    // else (other kinds, testbench writes, errors) takes checkedSet, kept out of line so this stays small.
+    // else (other kinds, testbench writes, errors) takes checkedSet, kept out of line so this stays small
+    // enough for V8 to inline into every process that writes.
+    const n = v as unknown as number;
     const m = this.fitMask;
     const host = this.host;
-    const n = v as unknown as number;
-    if (m === 0 || typeof n !== 'number' || (n & m) !== n || host.activeOwner !== this.driver) {
-      this.checkedSet(v);
+    if (typeof n === 'number' && (n & m) === n && m !== 0 && host.activeOwner === this.driver) {
+      if (this.pending === 0) {
+        this.pending = 1;
+        host.requestUpdate(this);
+      }
+      this.next = v;
       return;
     }
-    this.enqueue(v);
+    this.checkedSet(v);
   }
 
   /** set() with every check: value range or payload for the signal's kind, and the writer. */
@@ -164,8 +238,8 @@ export class Signal<T = number> {
 
   /** Record `v` as the next value; the first write in a delta queues the signal for the update phase. */
   private enqueue(v: T): void {
-    if (!this.pending) {
-      this.pending = true;
+    if (this.pending === 0) {
+      this.pending = 1;
       this.host.requestUpdate(this);
     }
     this.next = v;
@@ -176,7 +250,7 @@ export class Signal<T = number> {
     switch (this.kind) {
       case 'bits': {
         const n = v as unknown as number;
-        if (typeof n !== 'number' || n !== n >>> 0 || n > this.max) this.rangeError(v);
+        if (typeof n !== 'number' || n !== n >>> 0 || n > this.info.max) this.rangeError(v);
         return;
       }
       case 'wide': {
@@ -207,7 +281,7 @@ export class Signal<T = number> {
   private rangeError(v: unknown, detail?: string): never {
     const expected =
       this.kind === 'bits'
-        ? `an unsigned integer in 0..${this.max}`
+        ? `an unsigned integer in 0..${this.info.max}`
         : this.kind === 'wide'
           ? `a bigint in 0..2^${this.width}-1`
           : this.kind === 'real'
@@ -234,6 +308,19 @@ export class Signal<T = number> {
       hint: 'a signal has exactly one driver: write it only from the module that owns its Out port',
     });
   }
+}
+
+/**
+ * A `bits` signal. The class adds nothing but its own V8 hidden class: the values of `bits` signals are
+ * then the only ones V8 sees in these fields, keeps them as small integers, and compiles reads of
+ * `value` in processes without the type checks that bigint, float and payload values would need.
+ */
+export class BitsSignal<T = number> extends Signal<T> {}
+
+/** A new signal of the class for its kind (see BitsSignal). */
+export function createSignal<T>(host: SignalHost, owner: Owner, name: string, width: number, options: SignalOptions<T> = {}): Signal<T> {
+  const bits = (options.kind ?? (width > 32 ? 'wide' : 'bits')) === 'bits';
+  return bits ? new BitsSignal<T>(host, owner, name, width, options) : new Signal<T>(host, owner, name, width, options);
 }
 
 /** A testbench coroutine waiting for a change of one signal. */

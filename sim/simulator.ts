@@ -8,7 +8,7 @@ import { checkStructure } from './elaborate.ts';
 import { claimDriver, Port } from './port.ts';
 import { TraceHub } from './trace-hub.ts';
 import { Process, type ProcessOwner } from './process.ts';
-import type { Signal, SignalHost } from './signal.ts';
+import type { Signal, SignalHost, SignalReactions } from './signal.ts';
 import { formatTimescale, parseTimescale, toSteps, wholeSteps, type Timescale, type TimeUnit } from './time.ts';
 import type { DesignView, TraceSink } from './trace.ts';
 import type { RunBound, RunOptions, SimulatorOptions, StopReason } from './run-options.ts';
@@ -133,8 +133,8 @@ export class Simulator implements SignalHost {
           paths: [owner.path, sig.path],
         });
       }
-      (edge === 'rising' ? sig.onRise : sig.onFall).push(p);
-      sig.observed = true;
+      const r = sig.observe();
+      (edge === 'rising' ? r.onRise : r.onFall).push(p);
       this.edgeSignals.add(sig);
     });
   }
@@ -144,8 +144,7 @@ export class Simulator implements SignalHost {
     const p = new Process(owner, 'comb', fn, this);
     for (const t of inputs) {
       this.resolveLater(t, (sig) => {
-        sig.onChange.push(p);
-        sig.observed = true;
+        sig.observe().onChange.push(p);
       });
     }
     this.combProcesses.push(p);
@@ -167,8 +166,9 @@ export class Simulator implements SignalHost {
     this.lateBindings.length = 0;
     this.elaborated = true;
     for (const sig of this.edgeSignals) {
-      if (sig.onRise.length) sig.riseRunner = compileEdgeList(sig.onRise);
-      if (sig.onFall.length) sig.fallRunner = compileEdgeList(sig.onFall);
+      const r = sig.observe();
+      if (r.onRise.length) r.riseRunner = compileEdgeList(r.onRise);
+      if (r.onFall.length) r.fallRunner = compileEdgeList(r.onFall);
     }
     this.edgeSignals.clear();
     for (const root of this.roots) for (const m of root.walk()) m.endOfElaboration();
@@ -388,31 +388,32 @@ export class Simulator implements SignalHost {
     const watch = this.loopWatch;
     for (let i = 0; i < n; i++) {
       const s = ups[i]!;
-      s.pending = false;
+      s.pending = 0;
       const v = s.next;
       const old = s.value;
       if (v === old) continue;
       s.value = v;
-      if (s.observed) this.notify(s, old, v);
+      const r = s.reactions;
+      if (r !== null) this.notify(s, r, old, v);
       if (watch !== null) watch.add(s);
     }
     this.nUpdates = 0;
   }
 
   /** Everything that reacts to a change of an observed signal: tracing, processes, coroutines. */
-  private notify(s: Signal<any>, old: unknown, v: unknown): void {
-    if (s.traced && !s.traceDirty) {
-      s.traceDirty = true;
+  private notify(s: Signal<any>, r: SignalReactions, old: unknown, v: unknown): void {
+    if (r.traced && !r.traceDirty) {
+      r.traceDirty = true;
       this.traceChanged.push(s);
     }
-    const oc = s.onChange;
+    const oc = r.onChange;
     for (let j = 0; j < oc.length; j++) oc[j]!.wake();
     if (old === 0 && v === 1) {
-      if (s.riseRunner !== null) this.fireEdge(s.riseRunner);
+      if (r.riseRunner !== null) this.fireEdge(r.riseRunner);
     } else if (old === 1 && v === 0) {
-      if (s.fallRunner !== null) this.fireEdge(s.fallRunner);
+      if (r.fallRunner !== null) this.fireEdge(r.fallRunner);
     }
-    if (s.waiters !== null) this.coroutines.checkWaiters(s, old, v);
+    if (r.waiters !== null) this.coroutines.checkWaiters(r, old, v);
   }
 
   private fireEdge(runner: EdgeRunner): void {
@@ -433,7 +434,7 @@ export class Simulator implements SignalHost {
     const changed = this.traceChanged;
     if (changed.length === 0) return;
     this.traces.step(this.time, changed);
-    for (let i = 0; i < changed.length; i++) changed[i]!.traceDirty = false;
+    for (let i = 0; i < changed.length; i++) changed[i]!.reactions!.traceDirty = false;
     changed.length = 0;
   }
 

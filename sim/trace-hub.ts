@@ -25,8 +25,7 @@ export class TraceHub {
     for (const root of roots) {
       for (const m of root.walk()) {
         for (const s of m.signals) {
-          if (!s.untraced) s.traced = this.sinks.some((k) => !k.wants || k.wants(s, m.path));
-          if (s.traced) s.observed = true;
+          if (!s.untraced && this.sinks.some((k) => !k.wants || k.wants(s, m.path))) s.observe().traced = true;
         }
       }
     }

@@ -20,8 +20,8 @@ function waitFor(w: Watchable, matches: (oldValue: unknown, newValue: unknown) =
   const sig = sigOf(w);
   return new Promise<void>((resume) => {
     const waiter: SignalWaiter = { matches, resume };
-    (sig.waiters ??= []).push(waiter);
-    sig.observed = true;
+    const r = sig.observe();
+    (r.waiters ??= []).push(waiter);
   });
 }
 

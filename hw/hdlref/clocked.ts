@@ -14,10 +14,10 @@ export interface Clocking {
  * this.tick)`), which tests `rstSig` first: the kernel then runs all instances of a class in one loop.
  */
 export class Clocked extends Module {
+  /** The reset signal, cached at elaboration for the edge processes (declared first: hot fields lead). */
+  protected rstSig!: Signal;
   readonly clk: In;
   readonly rst: In;
-  /** The reset signal, cached at elaboration for the edge processes. */
-  protected rstSig!: Signal;
 
   constructor(parent: Module, name: string, clocking: Clocking) {
     super(parent, name);

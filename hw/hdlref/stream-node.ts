@@ -9,14 +9,14 @@ import { Clocked, type Clocking } from './clocked.ts';
  * run once per module per cycle, and one load less per access is measurable on long chains.
  */
 export class StreamNode extends Clocked {
-  readonly s: StreamIn;
-  readonly m: StreamOut;
   protected sValid!: Signal;
   protected sReady!: Signal;
   protected sData!: Signal;
   protected mValid!: Signal;
   protected mReady!: Signal;
   protected mData!: Signal;
+  readonly s: StreamIn;
+  readonly m: StreamOut;
 
   constructor(parent: Module, name: string, clocking: Clocking) {
     super(parent, name, clocking);

@@ -21,7 +21,7 @@ export interface VcdWriterBenchmark extends Benchmark {
 }
 
 function buildDesign() {
-  const host: SignalHost = { requestUpdate() {}, activeOwner: null, time: 0, delta: 0 };
+  const host: SignalHost = { updates: [], nUpdates: 0, activeOwner: null, time: 0, delta: 0 };
   const scope: ScopeView & { signals: Signal<any>[] } = { name: 'top', path: 'top', signals: [], ports: [], children: [] };
   const add = <T>(name: string, width: number, options: SignalOptions<T> = {}) => {
     const s = new Signal<T>(host, scope, name, width, options);

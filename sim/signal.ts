@@ -15,8 +15,13 @@ export type TraceAs = 'wire' | 'integer' | 'real';
 
 /** The part of the kernel a signal talks to when it is written. */
 export interface SignalHost {
-  /** Queue `sig` for the next update phase (called once per signal per delta). */
-  requestUpdate(sig: Signal<any>): void;
+  /**
+   * The update list: the signals written in this delta, in `updates[0 .. nUpdates-1]`. A signal appends
+   * itself on its first write in a delta (see Signal.enqueue); the update phase applies and empties it.
+   * It is a plain array and count rather than a method so that the append compiles into each writer.
+   */
+  readonly updates: Signal<any>[];
+  nUpdates: number;
   /** The module whose process is running, or null outside the evaluate phase. */
   readonly activeOwner: object | null;
   readonly time: number;
@@ -218,11 +223,7 @@ export class Signal<T = number> {
     const m = this.fitMask;
     const host = this.host;
     if (typeof n === 'number' && (n & m) === n && m !== 0 && host.activeOwner === this.driver) {
-      if (this.pending === 0) {
-        this.pending = 1;
-        host.requestUpdate(this);
-      }
-      this.next = v;
+      this.enqueue(v);
       return;
     }
     this.checkedSet(v);
@@ -240,7 +241,8 @@ export class Signal<T = number> {
   private enqueue(v: T): void {
     if (this.pending === 0) {
       this.pending = 1;
-      this.host.requestUpdate(this);
+      const host = this.host;
+      host.updates[host.nUpdates++] = this;
     }
     this.next = v;
   }

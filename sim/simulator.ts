@@ -38,8 +38,9 @@ export class Simulator implements SignalHost {
   private readonly traces = new TraceHub();
   private readonly queue = new EventQueue();
   // Work lists are reused arrays with explicit counts: no reallocation per delta on the hot path.
-  private readonly updates: Signal<any>[] = [];
-  private nUpdates = 0;
+  /** The update list (SignalHost): signals append themselves on their first write in a delta. */
+  readonly updates: Signal<any>[] = [];
+  nUpdates = 0;
   private readonly runnable: Process[] = [];
   private nRunnable = 0;
   /** Signals with edge processes, until elaboration compiles their lists into runners. */
@@ -300,13 +301,6 @@ export class Simulator implements SignalHost {
   }
 
   // ---- SignalHost / ProcessQueue ------------------------------------------------------------------
-
-  requestUpdate(sig: Signal<any>): void {
-    const n = this.nUpdates;
-    if (n === this.updates.length) this.updates.push(sig);
-    else this.updates[n] = sig;
-    this.nUpdates = n + 1;
-  }
 
   schedule(p: Process): void {
     const n = this.nRunnable;

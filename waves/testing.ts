@@ -10,7 +10,8 @@ import { Signal, type SignalHost, type SignalOptions } from '../sim/signal.ts';
 import type { DesignView, ScopeView } from '../sim/trace.ts';
 
 export const fakeHost: SignalHost = {
-  requestUpdate() {},
+  updates: [],
+  nUpdates: 0,
   activeOwner: null,
   time: 0,
   delta: 0,

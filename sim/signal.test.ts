@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes, SimError } from './errors.ts';
 import { Module } from './module.ts';
+import { BitsSignal, Signal, type SignalHost } from './signal.ts';
 import { Simulator } from './simulator.ts';
+import { rising } from './triggers.ts';
 
 /** What a `bits` signal of `width` accepts, stated independently of Signal's mask-based fast path. */
 function fits(v: unknown, width: number): boolean {
@@ -63,5 +65,55 @@ describe('Signal.set value checks', () => {
     const err = (await sim.run({ time: 10 }).catch((e: unknown) => e)) as SimError;
     expect(err.code).toBe(ErrorCodes.WRONG_DRIVER);
     expect(err.paths).toEqual(['top.owner.s', 'top.intruder']);
+  });
+});
+
+describe('Signal layout and the update list', () => {
+  it('gives bits signals a class of their own and every other kind the base class', () => {
+    const sim = new Simulator({ timescale: '1ns' });
+    const t = new Module(sim, 'top');
+    expect(t.signal('a', 8)).toBeInstanceOf(BitsSignal);
+    expect(t.signal('b', 32)).toBeInstanceOf(BitsSignal);
+    for (const s of [t.signal('w', 64), t.signal('r', 64, { kind: 'real' }), t.signal('d', 8, { kind: 'data' })]) {
+      expect(s).toBeInstanceOf(Signal);
+      expect(s).not.toBeInstanceOf(BitsSignal);
+    }
+  });
+
+  it('carries reactions only for signals something observes', async () => {
+    const sim = new Simulator({ timescale: '1ns' });
+    const t = new Module(sim, 'top');
+    const clk = sim.clock(t, 'clk', { period: 10 });
+    const quiet = t.signal('quiet', 4);
+    const combIn = t.signal('comb_in', 4);
+    const waited = t.signal('waited', 1);
+    t.comb([combIn], () => {});
+    void t.fork(async () => {
+      await rising(waited);
+    });
+    t.onRising(clk, () => quiet.set((quiet.value + 1) & 15));
+    await sim.run({ time: 30 });
+    expect(quiet.observed).toBe(false);
+    expect(quiet.reactions).toBeNull();
+    expect(quiet.value).toBe(3);
+    expect(combIn.observed).toBe(true);
+    expect(waited.observed).toBe(true);
+    expect(clk.reactions?.riseRunner).not.toBeNull();
+  });
+
+  it('appends a written signal to its host update list once per delta, whatever the number of writes', () => {
+    const host: SignalHost = { updates: [], nUpdates: 0, activeOwner: null, time: 0, delta: 0 };
+    const owner = { path: 'top' };
+    const a = new BitsSignal(host, owner, 'a', 8);
+    const b = new BitsSignal(host, owner, 'b', 8);
+    a.set(1);
+    a.set(2);
+    b.set(0); // the current value, nothing pending: not queued
+    b.set(7);
+    a.set(3);
+    expect(host.nUpdates).toBe(2);
+    expect(host.updates.slice(0, 2)).toEqual([a, b]);
+    expect([a.next, b.next]).toEqual([3, 7]);
+    expect([a.value, b.value]).toEqual([0, 0]);
   });
 });

@@ -224,7 +224,19 @@ export class VcdWriter implements TraceSink {
       }
       if (i < 0) continue;
       const v = sig.value;
-      const key: Key = modes[i]! <= ValueMode.VectorNumber && typeof v === 'number' && v >>> 0 === v && v <= maxima[i]! ? v : this.keyOf(i, v);
+      if (modes[i]! <= ValueMode.VectorNumber && typeof v === 'number' && v >>> 0 === v && v <= maxima[i]!) {
+        // The common case (a bits signal), kept apart from the other value kinds so that V8 compiles
+        // it with plain integers.
+        if (last[i] === v) continue;
+        if (!marked) {
+          this.writeTime(time);
+          marked = true;
+        }
+        this.writeBits(i, v);
+        last[i] = v;
+        continue;
+      }
+      const key = this.keyOf(i, v);
       const prev = last[i];
       if (prev === key || (key !== key && prev !== prev)) continue; // only NaN differs from itself
       if (!marked) {
@@ -428,6 +440,23 @@ export class VcdWriter implements TraceSink {
     buf[p++] = NL;
     this.pos = p;
     this.lastMarker = time;
+    if (p >= this.flushAt) this.flush();
+  }
+
+  /** writeValue for a known-good integer of a scalar or vector of up to 32 bits (the hot path). */
+  private writeBits(i: number, v: number): void {
+    const buf = this.buf;
+    let p = this.pos;
+    if (this.scalar[i]) buf[p++] = CH_0 + v;
+    else {
+      buf[p++] = CH_B;
+      p = writeBinary32(this.view, buf, p, v, false);
+      buf[p++] = SP;
+    }
+    const code = this.codes[i]!;
+    for (let c = 0; c < code.length; c++) buf[p++] = code[c]!;
+    buf[p++] = NL;
+    this.pos = p;
     if (p >= this.flushAt) this.flush();
   }
 

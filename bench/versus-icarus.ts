@@ -1,54 +1,23 @@
 /**
- * `npm run bench:icarus`: skipsim against Icarus Verilog on the reference design, in paired rounds.
- * On a shared machine both engines' speeds drift by tens of per cent over minutes, so one number each
- * says little; each round times one `vvp -n` run and right after it skipsim (median of three runs) on the
- * same design and cycle count, and the ratio is taken per round. Both must print the same checksum.
+ * `npm run bench:icarus`: skipsim against Icarus Verilog on the reference design. On this shared VM both
+ * engines' speeds drift by tens of per cent within seconds, and running them at the same time slows
+ * both (they share the host's cores). So each round alternates them in an A-B-B-A pattern of runs of
+ * about a second each (Icarus for C cycles, skipsim for 10 C cycles twice, Icarus for C cycles), which
+ * cancels drift that is linear over the round, and takes the ratio of the two rates per round. Before
+ * the rounds, skipsim and Icarus must print the same checksum for C cycles.
  *
- *   npm run bench:icarus -- [--design pipe|resid] [--N 64] [--cycles 200000] [--rounds 5]
+ *   npm run bench:icarus -- [--design pipe|resid] [--N 64] [--cycles 20000] [--rounds 9]
  *
  * Needs iverilog and vvp on the PATH (Debian: apt-get install iverilog).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { HDL_DEFAULTS, type HdlParams } from '../hw/hdlref/designs.ts';
-import { runHdlBench, type HdlDesign } from '../testbench/hdl/hdl-bench.ts';
+import { runHdlBench } from '../testbench/hdl/hdl-bench.ts';
 import { compileIcarus, runIcarus } from '../testbench/hdl/icarus.ts';
+import { designRunOptions } from './options.ts';
 
-/** A bad option: say which and what was expected, and stop (no stack trace). */
-function bad(message: string): never {
-  console.error(`bench:icarus: ${message}`);
-  process.exit(2);
-}
-
-function positive(name: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < 1) bad(`--${name}: expected a positive whole number, got ${text}`);
-  return n;
-}
-
-function options() {
-  try {
-    return parseArgs({
-      options: {
-        design: { type: 'string', default: 'pipe' },
-        N: { type: 'string', default: '64' },
-        cycles: { type: 'string', default: '200000' },
-        rounds: { type: 'string', default: '5' },
-      },
-    }).values;
-  } catch (e) {
-    bad((e as Error).message);
-  }
-}
-
-const values = options();
-const design = values.design as HdlDesign;
-if (design !== 'pipe' && design !== 'resid') bad(`--design: expected pipe or resid, got ${values.design}`);
-const params: HdlParams = { ...HDL_DEFAULTS, N: positive('N', values.N!) };
-const cycles = positive('cycles', values.cycles!);
-const rounds = positive('rounds', values.rounds!);
+const { design, params, cycles, count: rounds } = designRunOptions('bench:icarus', { cycles: 20_000, countName: 'rounds', count: 9 });
 
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -57,21 +26,27 @@ function median(xs: readonly number[]): number {
 }
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 
+/** skipsim's cycles per second over `n` runs of `runCycles` cycles (construction included). */
+async function skipsimRate(n: number, runCycles: number): Promise<number> {
+  let seconds = 0;
+  for (let i = 0; i < n; i++) seconds += runCycles / (await runHdlBench({ design, params, cycles: runCycles })).cyclesPerSecond;
+  return (n * runCycles) / seconds;
+}
+
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'skipsim-versus-icarus-'));
 try {
   const vvp = compileIcarus(path.join(dir, 'tb.vvp'), design, params);
-  // Warm-up: V8 optimizes the processes during the first tens of thousands of cycles.
-  await runHdlBench({ design, params, cycles: Math.min(cycles, 50_000) });
-  console.log(`${design} N=${params.N}, ${fmt(cycles)} cycles, ${rounds} rounds — ${new Date().toISOString()}, ${os.cpus()[0]?.model} x${os.cpus().length}, node ${process.version}`);
+  const check = await runHdlBench({ design, params, cycles });
+  const reference = runIcarus(vvp, cycles);
+  if (check.csum !== reference.csum) throw new Error(`checksums differ: Icarus ${reference.csum}, skipsim ${check.csum}`);
+  await skipsimRate(3, 10 * cycles); // warm-up: V8 optimizes the processes in the first runs
+  console.log(`${design} N=${params.N}, Icarus ${fmt(cycles)} / skipsim ${fmt(10 * cycles)} cycles per run, ${rounds} rounds, checksum ${check.csum} — ${new Date().toISOString()}, ${os.cpus()[0]?.model} x${os.cpus().length}, node ${process.version}`);
   console.log('round  Icarus cycles/s  skipsim cycles/s  ratio');
   const ratios: number[] = [];
   for (let r = 1; r <= rounds; r++) {
-    const iv = runIcarus(vvp, cycles);
-    const runs = [];
-    for (let i = 0; i < 3; i++) runs.push(await runHdlBench({ design, params, cycles }));
-    if (runs.some((x) => x.csum !== iv.csum)) throw new Error(`checksums differ: Icarus ${iv.csum}, skipsim ${runs.map((x) => x.csum).join(' ')}`);
-    const ivRate = cycles / iv.seconds;
-    const skRate = median(runs.map((x) => x.cyclesPerSecond));
+    const first = runIcarus(vvp, cycles).seconds;
+    const skRate = await skipsimRate(2, 10 * cycles);
+    const ivRate = (2 * cycles) / (first + runIcarus(vvp, cycles).seconds);
     ratios.push(skRate / ivRate);
     console.log(`${String(r).padStart(5)}  ${fmt(ivRate).padStart(15)}  ${fmt(skRate).padStart(16)}  ${(skRate / ivRate).toFixed(1).padStart(5)}x`);
   }

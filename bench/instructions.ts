@@ -2,8 +2,9 @@
  * `npm run bench:instructions`: machine instructions and L1 data-cache misses per simulated cycle,
  * counted by Valgrind's cachegrind. On a shared VM wall-clock speed drifts by tens of per cent over
  * minutes; these counts repeat to within about 0.3 %, so they resolve kernel changes of a few per cent
- * that timing cannot. Each measurement runs `skipsim hdl-bench` twice, for W and W + C cycles (W covers
- * V8's warm-up), and reports the difference divided by C: start-up and compilation cancel out.
+ * that timing cannot. The design runs from one esbuild bundle (bench/instructions-entry.ts), twice, for
+ * W and W + C cycles (W covers V8's warm-up), and the difference divided by C is reported: start-up and
+ * compilation cancel out.
  *
  *   npm run bench:instructions -- [--design pipe|resid] [--N 64] [--cycles 40000] [--warmup 20000]
  *
@@ -11,6 +12,9 @@
  * compiles on the measured thread and the counts do not depend on thread timing.
  */
 import { execFile } from 'node:child_process';
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -18,7 +22,16 @@ import { bad, designRunOptions } from './options.ts';
 
 const SCRIPT = 'bench:instructions';
 const { design, params, cycles, count: warmup } = designRunOptions(SCRIPT, { cycles: 40_000, countName: 'warmup', count: 20_000 });
-const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'skipsim.js');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'skipsim-instructions-'));
+const entry = path.join(dir, 'entry.mjs');
+await build({
+  entryPoints: [path.join(path.dirname(fileURLToPath(import.meta.url)), 'instructions-entry.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  outfile: entry,
+  logLevel: 'warning',
+});
 
 interface Counts {
   instructions: number;
@@ -34,13 +47,9 @@ async function count(runCycles: number): Promise<Counts> {
     '--smc-check=all-non-file', // V8 writes and rewrites machine code at run time
     process.execPath,
     '--single-threaded',
-    cli,
-    'hdl-bench',
-    '--design',
+    entry,
     design,
-    '--N',
     String(params.N),
-    '--cycles',
     String(runCycles),
   ];
   let stderr: string;
@@ -60,7 +69,9 @@ async function count(runCycles: number): Promise<Counts> {
 }
 
 console.log(`${design} N=${params.N}: ${cycles.toLocaleString('en-US')} cycles after ${warmup.toLocaleString('en-US')} of warm-up, node ${process.version}`);
-const [short, long] = await Promise.all([count(warmup), count(warmup + cycles)]);
+const [short, long] = await Promise.all([count(warmup), count(warmup + cycles)]).finally(() =>
+  fs.rmSync(dir, { recursive: true, force: true }),
+);
 const perCycle = (k: keyof Counts) => (long[k] - short[k]) / cycles;
 console.log(`instructions per cycle: ${Math.round(perCycle('instructions')).toLocaleString('en-US')}`);
 console.log(`L1 data-cache misses per cycle: ${Math.round(perCycle('d1Misses')).toLocaleString('en-US')}`);

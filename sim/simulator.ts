@@ -437,7 +437,13 @@ export class Simulator implements SignalHost {
     this.delta = 0;
     this.progressAtStepStart = this.progressCount;
     const q = this.queue;
-    while (q.peekTime() === t) q.pop()!.fire();
+    while (q.peekTime() === t) {
+      const ev = q.pop()!;
+      // A clock driver writes its clock as that signal's driver, which takes set()'s fast path.
+      if (ev instanceof ClockDriver) this.activeOwner = ev;
+      ev.fire();
+    }
+    this.activeOwner = null;
   }
 
   private watchForLoop(): void {

@@ -453,11 +453,7 @@ export class VcdWriter implements TraceSink {
       p = writeBinary32(this.view, buf, p, v, false);
       buf[p++] = SP;
     }
-    const code = this.codes[i]!;
-    for (let c = 0; c < code.length; c++) buf[p++] = code[c]!;
-    buf[p++] = NL;
-    this.pos = p;
-    if (p >= this.flushAt) this.flush();
+    this.endLine(i, p);
   }
 
   private writeValue(i: number, key: Key): void {
@@ -489,6 +485,12 @@ export class VcdWriter implements TraceSink {
       } else p = writeAscii(buf, p, key.toString(2));
       buf[p++] = SP;
     }
+    this.endLine(i, p);
+  }
+
+  /** End a value line at `p`: slot i's id code and the newline; flush when the buffer is full enough. */
+  private endLine(i: number, p: number): void {
+    const buf = this.buf;
     const code = this.codes[i]!;
     for (let c = 0; c < code.length; c++) buf[p++] = code[c]!;
     buf[p++] = NL;

@@ -94,7 +94,7 @@ export class SignalReactions {
  *
  * The object holds only what set() and the update phase touch; what the signal is lives in `info` and
  * what reacts to it in `reactions`. A long pipeline reads and writes hundreds of signals per cycle, and
- * small signal objects let them share cache lines: the design's working set then fits the L1 cache.
+ * small signal objects keep its working set near the size of the L1 cache (docs/performance.md).
  * The fields are assigned in the constructor, in this order, with their first real value: a field
  * declared with an initializer-less class field would start as `undefined`, and V8 would then keep it
  * as a generic tagged value (every read type-checked) instead of a small integer.

@@ -33,9 +33,9 @@ export class TraceHub {
     process.once('exit', this.closeOnExit);
   }
 
-  step(time: number, changed: readonly Signal<any>[]): void {
+  step(time: number, changed: readonly Signal<any>[], count: number): void {
     this.lastTime = time;
-    for (const sink of this.sinks) sink.step(time, changed);
+    for (const sink of this.sinks) sink.step(time, changed, count);
   }
 
   async close(time: number, error?: Error): Promise<void> {

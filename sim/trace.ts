@@ -40,10 +40,11 @@ export interface TraceSink {
   open(design: DesignView): void;
   /**
    * Called after the delta cycles of a time step have settled, with the traced signals whose value was
-   * written to something new during that step (each listed once; their `value` is the settled value,
-   * which may equal the value before the step if it glitched back).
+   * written to something new during that step: `changed[0 .. count-1]`, each listed once (the kernel
+   * reuses one array, so entries from `count` on are stale). Their `value` is the settled value, which
+   * may equal the value before the step if it glitched back.
    */
-  step(time: number, changed: readonly Signal<any>[]): void;
+  step(time: number, changed: readonly Signal<any>[], count: number): void;
   /**
    * Called once when the simulation ends, normally or because of an error (`error` set), with the
    * last simulated time. The sink must leave a complete, readable file behind in both cases.

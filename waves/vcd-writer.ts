@@ -169,7 +169,8 @@ export class VcdWriter implements TraceSink {
     this.flush();
   }
 
-  step(time: number, changed: readonly Signal<any>[]): void {
+  /** TraceSink.step; `count` defaults to the whole array (for callers that pass exactly the changes). */
+  step(time: number, changed: readonly Signal<any>[], count = changed.length): void {
     if (this.phase === Phase.Created) throw badParameterError('VcdWriter.step: called before open()');
     if (this.phase === Phase.Closed) throw badParameterError(`VcdWriter.step: called after close() (time ${time})`);
     if (!Number.isSafeInteger(time) || time < 0) {
@@ -185,7 +186,7 @@ export class VcdWriter implements TraceSink {
     if (this.phase === Phase.Before) {
       if (time < this.winStart) {
         const shadow = this.shadow;
-        for (let k = 0; k < changed.length; k++) {
+        for (let k = 0; k < count; k++) {
           const sig = changed[k]!;
           const i = this.slotIndex(sig);
           if (i >= 0) shadow[i] = sig.value;
@@ -212,7 +213,7 @@ export class VcdWriter implements TraceSink {
     const table = this.table;
     const base = this.idBase;
     let marked = false;
-    for (let k = 0; k < changed.length; k++) {
+    for (let k = 0; k < count; k++) {
       const sig = changed[k]!;
       let i: number;
       if (table !== null) {

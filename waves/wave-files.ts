@@ -39,8 +39,8 @@ export class WaveFiles implements TraceSink {
     this.writeView();
   }
 
-  step(time: number, changed: readonly Signal<any>[]): void {
-    this.writer.step(time, changed);
+  step(time: number, changed: readonly Signal<any>[], count: number): void {
+    this.writer.step(time, changed, count);
   }
 
   async close(time: number, error?: Error): Promise<void> {

@@ -49,9 +49,6 @@ export class Simulator implements SignalHost {
   private readonly firedEdges: EdgeRunner[] = [];
   private nFiredEdges = 0;
   private readonly coroutines = new Coroutines();
-  /** Traced signals changed in this time step: traceChanged[0 .. nTraceChanged-1] (reused, never shrunk). */
-  private readonly traceChanged: Signal<any>[] = [];
-  private nTraceChanged = 0;
   private stopRequested = false;
   private loopWatch: Set<Signal<any>> | null = null;
   private readonly lateBindings: (() => void)[] = [];
@@ -398,10 +395,7 @@ export class Simulator implements SignalHost {
 
   /** Everything that reacts to a change of an observed signal: tracing, processes, coroutines. */
   private notify(s: Signal<any>, r: SignalReactions, old: unknown, v: unknown): void {
-    if (r.traced && !r.traceDirty) {
-      r.traceDirty = true;
-      this.traceChanged[this.nTraceChanged++] = s;
-    }
+    if (r.traced) this.traces.changed(s, r);
     const oc = r.onChange;
     for (let j = 0; j < oc.length; j++) oc[j]!.wake();
     if (old === 0 && v === 1) {
@@ -427,14 +421,7 @@ export class Simulator implements SignalHost {
 
   private endTimeStep(): void {
     this.loopWatch = null;
-    const n = this.nTraceChanged;
-    if (n === 0) return;
-    // A count instead of `length = 0`: V8 frees an emptied array's storage, and regrowing it cost every
-    // traced time step several allocations.
-    const changed = this.traceChanged;
-    this.traces.step(this.time, changed, n);
-    for (let i = 0; i < n; i++) changed[i]!.reactions!.traceDirty = false;
-    this.nTraceChanged = 0;
+    this.traces.endStep(this.time);
   }
 
   private advanceTo(t: number): void {
